@@ -1,0 +1,1 @@
+# benchmarks: filled in when it lands.

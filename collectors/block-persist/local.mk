@@ -1,0 +1,1 @@
+# The block-persist collector: filled in when it lands.

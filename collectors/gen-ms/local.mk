@@ -1,0 +1,1 @@
+# The gen-ms collector: filled in when it lands.

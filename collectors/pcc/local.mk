@@ -1,0 +1,1 @@
+# The pcc collector: filled in when it lands.

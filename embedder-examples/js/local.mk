@@ -1,0 +1,1 @@
+# embedder-examples/js: filled in when it lands.

@@ -1,0 +1,1 @@
+# embedder-examples/scheme: filled in when it lands.
