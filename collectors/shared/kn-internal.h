@@ -1,0 +1,201 @@
+#ifndef KN_INTERNAL_H
+#define KN_INTERNAL_H
+
+/* Machinery shared by every collector: options, statistics, roots, heap
+ * exhaustion, edge sinks.  A collector's heap embeds a struct kn_common;
+ * its file reads as a policy over these pieces and the shared spaces. */
+
+#ifndef KN_INSIDE_LIBRARY
+#error "kn-internal.h is part of the library, not of its API: include <kennel.h>"
+#endif
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kennel.h"
+
+#define KN_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define KN_CONTAINER_OF(ptr, type, field) ((type *)((char *)(ptr) - offsetof(type, field)))
+
+/* ---- Options ---------------------------------------------------------- */
+
+enum kn_option_type { KN_OPT_SIZE, KN_OPT_INT, KN_OPT_BOOL, KN_OPT_DOUBLE, KN_OPT_CHOICE };
+
+/* One option a collector understands.  choices: NULL-terminated names, for
+ * KN_OPT_CHOICE; the value is the index of the name. */
+struct kn_option_spec {
+  const char *name;
+  enum kn_option_type type;
+  double def, min, max;
+  const char *const *choices;
+  const char *help;
+};
+
+/* Each collector defines its own options (the list ends with a NULL name). */
+extern const struct kn_option_spec kn_collector_options[];
+extern const char kn_collector_id[];
+
+/* A copy of `opts`, or of the defaults when NULL; NULL if out of memory. */
+struct kn_options *kn_options_copy(const struct kn_options *opts);
+/* Records an error message in `opts`; returns false. */
+bool kn_options_fail(struct kn_options *opts, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* The value of an option by name; aborts on an unknown name (a bug). */
+double kn_option(const struct kn_options *opts, const char *name);
+
+enum { KN_HEAP_FIXED = 0, KN_HEAP_GROWABLE = 1 };
+
+/* ---- Statistics ------------------------------------------------------- */
+
+struct kn_pause_log {
+  uint64_t *ns;
+  size_t count, capacity;
+};
+
+struct kn_stats_state {
+  struct kn_stats totals;
+  struct kn_pause_log pauses;
+  struct kn_event_listener listener;
+  uint64_t start_ns;
+  enum kn_collection_kind kind;
+};
+
+uint64_t kn_now_ns(void);
+
+/* ---- What every heap has ------------------------------------------------ */
+
+struct kn_root_set {
+  void ***slots;
+  size_t count, capacity;
+};
+
+bool kn_root_set_add(struct kn_root_set *set, void **slot);
+bool kn_root_set_remove(struct kn_root_set *set, void **slot);
+
+/* The part of every heap that the shared code manages.  It is the first
+ * member of each collector's struct kn_heap, so a heap pointer is also a
+ * pointer to its kn_common. */
+struct kn_common {
+  struct kn_embedder embedder;
+  struct kn_options *opts;          /* the heap's own copy */
+  struct kn_stats_state stats;
+  struct kn_root_set roots;
+  kn_oom_handler oom_handler;
+  void *oom_data;
+  uint64_t stress;                  /* collect every `stress` allocations; 0: off */
+  uint64_t stress_countdown;
+  bool verify;
+  size_t heap_size;                 /* current size the policy allows */
+  size_t heap_limit;                /* growable maximum; 0: none */
+  int heap_policy;
+  double heap_multiplier;
+  char error[256];
+};
+
+/* Reads the common options into `c`, copies them; false on failure with the
+ * message in opts (or stderr when opts is NULL). */
+bool kn_common_init(struct kn_common *c, struct kn_options *opts,
+                    const struct kn_embedder *embedder);
+void kn_common_destroy(struct kn_common *c);
+void kn_set_error(struct kn_common *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Collections: begin stamps the time and tells the listener; end records
+ * the pause and totals.  `report` carries kind, live and heap bytes and
+ * counters; the pause and number are filled here. */
+void kn_collection_begin(struct kn_common *c, enum kn_collection_kind kind);
+void kn_collection_end(struct kn_common *c, struct kn_collection_report *report);
+void kn_stats_count_allocation(struct kn_common *c, uint64_t bytes);
+void kn_stats_heap_resized(struct kn_common *c, uint64_t old_bytes, uint64_t new_bytes);
+/* Adds to a named running total that kn_heap_get_stats reports. */
+void kn_stats_add_counter(struct kn_common *c, const char *name, uint64_t delta);
+void kn_report_add_counter(struct kn_collection_report *r, const char *name, uint64_t v);
+void kn_common_get_stats(struct kn_common *c, struct kn_stats *out);
+
+/* Stress mode: true when this allocation should trigger a collection. */
+static inline bool kn_stress_tick(struct kn_common *c) {
+  if (!c->stress)
+    return false;
+  if (--c->stress_countdown)
+    return false;
+  c->stress_countdown = c->stress;
+  return true;
+}
+
+/* Heap size policy: the size after a collection that left `live` bytes,
+ * within [heap-size, heap-max-size] for growable heaps. */
+size_t kn_policy_heap_size(struct kn_common *c, size_t live);
+
+/* Heap exhaustion.  Returns true if the OOM handler asked for a retry;
+ * otherwise prints the reason and aborts. */
+bool kn_heap_exhausted(struct kn_common *c, size_t request, size_t heap_bytes);
+void kn_fatal(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+
+/* ---- Edge sinks -------------------------------------------------------- */
+
+/* A struct kn_edges whose flushes go to `process`.  Collectors embed one per
+ * tracer; kn_edges_flush finds it from the edges it was handed. */
+struct kn_edge_sink {
+  struct kn_edges edges;
+  void (*process)(struct kn_edge_sink *sink, void ***slots, size_t count);
+};
+
+static inline void kn_sink_init(struct kn_edge_sink *sink,
+                                void (*process)(struct kn_edge_sink *, void ***, size_t)) {
+  sink->edges.count = 0;
+  sink->process = process;
+}
+
+/* Calls the embedder's trace for `obj`, then flushes what it reported. */
+static inline void kn_trace_object(struct kn_common *c, struct kn_edge_sink *sink, void *obj) {
+  if (kn_object_kind(obj) & KN_ALLOC_POINTERLESS)
+    return;
+  c->embedder.trace_object(obj, kn_object_tag(obj), &sink->edges, c->embedder.data);
+  kn_edges_flush(&sink->edges);
+}
+
+/* ---- Roots ------------------------------------------------------------- */
+
+/* Reports every precise root: registered slots, the embedder's global
+ * roots, then the given mutator's frames and roots callback. */
+struct kn_mutator_roots {
+  void (*trace)(struct kn_edges *edges, void *data);
+  void *data;
+};
+/* The first member of every collector's struct kn_mutator. */
+struct kn_mutator_base {
+  struct kn_mutator_fast fast;
+  struct kn_common *heap;
+  struct kn_mutator_roots roots;
+};
+
+static inline struct kn_mutator_base *kn_mutator_base(struct kn_mutator *mut) {
+  return (struct kn_mutator_base *)mut;
+}
+
+static inline struct kn_common *kn_common_of(struct kn_heap *heap) {
+  return (struct kn_common *)heap;
+}
+
+void kn_trace_global_roots(struct kn_common *c, struct kn_edge_sink *sink);
+void kn_trace_mutator_roots(struct kn_mutator_fast *fast, const struct kn_mutator_roots *r,
+                            struct kn_edge_sink *sink);
+
+/* ---- Verifier ----------------------------------------------------------- */
+
+/* Walks everything reachable from the roots the caller feeds it with
+ * kn_verify_root, asking `is_object` about every reference.  Returns the
+ * number of problems, each printed to stderr. */
+struct kn_verifier;
+typedef bool (*kn_is_object_fn)(void *ctx, void *ref);
+struct kn_verifier *kn_verifier_create(struct kn_common *c, kn_is_object_fn is_object,
+                                       void *ctx);
+struct kn_edge_sink *kn_verifier_sink(struct kn_verifier *v);
+size_t kn_verifier_finish(struct kn_verifier *v);
+/* Counted after kn_verifier_finish: objects and bytes reached. */
+size_t kn_verifier_objects(struct kn_verifier *v);
+void kn_verifier_destroy(struct kn_verifier *v);
+
+#endif

@@ -1,0 +1,47 @@
+#ifndef KN_LARGE_SPACE_H
+#define KN_LARGE_SPACE_H
+
+/* The large-object space: objects too big to copy cheaply, each in its own
+ * mapping, never moved; collected by marking in place and sweeping the
+ * unmarked.  Marking is atomic, so parallel tracers may share it.
+ *
+ * Invariant: between collections every mark is clear; during one, an
+ * object is marked at most once, by whoever wins kn_large_space_mark. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct kn_large_object;
+
+struct kn_large_space {
+  struct kn_large_object *objects;  /* doubly linked, newest first */
+  uintptr_t *index;                 /* open-addressing set of object addresses */
+  size_t index_mask, index_count, index_tombstones;
+  size_t bytes;                     /* mapped bytes of all objects */
+  size_t count;
+  size_t live_bytes;                /* after the last sweep */
+};
+
+void kn_large_space_init(struct kn_large_space *ls);
+void kn_large_space_destroy(struct kn_large_space *ls);
+
+/* Maps a zeroed object with its header; NULL if the system refuses. */
+void *kn_large_space_allocate(struct kn_large_space *ls, size_t size, unsigned kind,
+                              unsigned tag);
+
+/* True if `ref` is the address of an object in this space. */
+bool kn_large_space_contains(const struct kn_large_space *ls, const void *ref);
+
+/* True if this call marked the object (it was unmarked). */
+bool kn_large_space_mark(void *obj);
+bool kn_large_space_is_marked(const void *obj);
+
+/* Frees every unmarked object and clears the marks of the rest; returns the
+ * bytes freed. */
+size_t kn_large_space_sweep(struct kn_large_space *ls);
+
+/* Bytes an object of `size` payload bytes costs in this space. */
+size_t kn_large_space_cost(size_t size);
+
+#endif

@@ -1,0 +1,50 @@
+/* Conservative stack scanning. */
+
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <setjmp.h>
+
+#include "kn-internal.h"
+#include "stack.h"
+
+void kn_stack_init(struct kn_stack *stack) {
+  pthread_attr_t attr;
+  void *addr;
+  size_t size;
+  if (pthread_getattr_np(pthread_self(), &attr) == 0 &&
+      pthread_attr_getstack(&attr, &addr, &size) == 0) {
+    stack->base = (uintptr_t)addr + size;
+    pthread_attr_destroy(&attr);
+    return;
+  }
+  /* Fall back to this frame: references held above it are not seen. */
+  stack->base = (uintptr_t)__builtin_frame_address(0);
+}
+
+/* Reads each word without telling the sanitizers: a conservative scan
+ * reads memory that is not an object, by design. */
+__attribute__((no_sanitize_address, noinline)) void
+kn_scan_words(uintptr_t lo, uintptr_t hi, void (*visit)(uintptr_t word, void *data),
+              void *data) {
+  lo = (lo + sizeof(uintptr_t) - 1) & ~(uintptr_t)(sizeof(uintptr_t) - 1);
+  for (uintptr_t p = lo; p + sizeof(uintptr_t) <= hi; p += sizeof(uintptr_t))
+    visit(*(volatile uintptr_t *)p, data);
+}
+
+/* The scan runs in a frame below the one that spilled the registers. */
+__attribute__((noinline)) static void scan_from_here(const struct kn_stack *stack,
+                                                     void (*visit)(uintptr_t, void *),
+                                                     void *data) {
+  uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+  kn_scan_words(here, stack->base, visit, data);
+}
+
+void kn_stack_scan(const struct kn_stack *stack, void (*visit)(uintptr_t word, void *data),
+                   void *data) {
+  jmp_buf registers;
+  /* setjmp stores the callee-saved registers in `registers`, which lives in
+   * this frame, inside the range scanned below. */
+  if (setjmp(registers) == 0)
+    scan_from_here(stack, visit, data);
+  __asm__ volatile("" : : "r"(&registers) : "memory");
+}
