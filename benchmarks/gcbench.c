@@ -138,7 +138,8 @@ static void *thread_main(void *data) {
   bench_mut *m = bench_mutator_attach(arg->main, &arg->attach_error);
   if (!m)
     return NULL;
-  run_one_thread(m, arg->params);
+  if (arg->params) /* NULL: a probe that only attaches */
+    run_one_thread(m, arg->params);
   bench_mutator_detach(m);
   return NULL;
 }

@@ -11,7 +11,8 @@ kn_bench_kennel_sources = $(kn_bench_workload_sources) benchmarks/bench-kennel.c
 kn_bench_cflags = $(AM_CFLAGS) -O2
 kn_bench_programs =
 
-EXTRA_DIST += $(kn_bench_kennel_sources) benchmarks/bench-bdw.c benchmarks/kn-bench
+EXTRA_DIST += $(kn_bench_kennel_sources) benchmarks/bench-bdw.c benchmarks/kn-bench \
+  benchmarks/kn_bench_report.py
 
 if KN_BUILD_SEMI
 kn_bench_programs += benchmarks/bench-semi
