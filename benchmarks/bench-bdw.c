@@ -88,4 +88,6 @@ void bench_print_stats(bench_mut *m, FILE *out) {
   fprintf(out, "bytes-allocated: %llu\n", (unsigned long long)GC_get_total_bytes());
   fprintf(out, "heap-bytes: %llu\n", (unsigned long long)heap);
   fprintf(out, "peak-heap-bytes: %llu\n", (unsigned long long)peak_heap_bytes);
+  fprintf(out, "bdw-extra-marker-threads: %d\n", GC_get_parallel());
+  fprintf(out, "bdw-incremental: %d\n", GC_is_incremental_mode());
 }
