@@ -155,7 +155,7 @@ static void start_worker(struct kn_trace_worker *tw, void *arg) {
   unsigned n = kn_tracer_worker_count(heap->tracer);
   w->heap = heap;
   w->tracer = tw;
-  w->atomic = n > 1;
+  w->atomic = heap->atomic_forwarding;
   w->copied_bytes = 0;
   w->block = NULL;
   w->alloc = w->limit = 0;

@@ -32,7 +32,10 @@ _Static_assert((PCC_HEADER_BUSY & KN_HEADER_GC_BITS) == PCC_HEADER_BUSY,
                "the busy bit must be a collector bit of the header");
 
 const char kn_collector_id[] = "pcc";
+static const char *const forwarding_choices[] = {"auto", "atomic", NULL};
 const struct kn_option_spec kn_collector_options[] = {
+  {"forwarding", KN_OPT_CHOICE, PCC_FORWARDING_AUTO, 0, 1, forwarding_choices,
+   "auto: compare-and-swap only with several GC threads; atomic: always (to measure it)"},
   {NULL, 0, 0, 0, 0, NULL, NULL},
 };
 
@@ -84,6 +87,8 @@ bool kn_heap_create(struct kn_options *opts, const struct kn_embedder *embedder,
   kn_large_space_init(&heap->large);
   kn_mutators_init(&heap->mutators);
   heap->capacity = blocks_for_budget(heap->common.heap_size);
+  heap->atomic_forwarding = kn_tracer_worker_count(heap->tracer) > 1 ||
+                            kn_option(heap->common.opts, "forwarding") == PCC_FORWARDING_ATOMIC;
   heap->first = mut;
   init_mutator(heap, mut);
   kn_stats_heap_resized(&heap->common, 0, pcc_footprint(heap));
@@ -384,6 +389,9 @@ static void collect_stopped(struct kn_heap *heap) {
   kn_collection_end(c, &report);
   kn_stats_add_counter(c, "objects-stolen", stolen);
   kn_stats_add_counter(c, "objects-published", published);
+  kn_stats_add_counter(c, "blocks-paged-out",
+                       heap->blocks.paged_out_total - heap->paged_out_reported);
+  heap->paged_out_reported = heap->blocks.paged_out_total;
   kn_stats_heap_resized(c, old_footprint, pcc_footprint(heap));
   if (c->verify)
     verify_or_die(heap);

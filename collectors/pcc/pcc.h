@@ -18,6 +18,8 @@
 
 struct pcc_worker;
 
+enum { PCC_FORWARDING_AUTO, PCC_FORWARDING_ATOMIC };  /* option "forwarding" */
+
 struct kn_heap {
   struct kn_common common;      /* first: the shared code casts */
   /* Protects the block store, the capacity and the large-object space.
@@ -29,8 +31,10 @@ struct kn_heap {
   struct kn_mutator_registry mutators;
   struct kn_tracer *tracer;
   struct pcc_worker *workers;   /* one per tracer worker */
+  bool atomic_forwarding;       /* several workers (or forwarding=atomic) */
   struct kn_mutator *first;     /* the creator's mutator */
   uint64_t detached_allocated;  /* bytes allocated by mutators since detached */
+  uint64_t paged_out_reported;  /* blocks.paged_out_total already in the stats */
 };
 
 struct kn_mutator {

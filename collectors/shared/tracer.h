@@ -9,9 +9,10 @@
  * Each worker has a local queue of KN_LOCAL_QUEUE_SIZE objects that only it
  * touches, and a shared deque that others may steal from.  When the local
  * queue is full the worker publishes its oldest three quarters to its
- * shared deque; it also publishes half of a non-trivial local queue when
- * another worker is idle and its own shared deque is empty, so that a
- * small grey set still spreads.  A worker whose local queue is empty takes
+ * shared deque.  Every 16 pushes it also publishes the older half of its
+ * local queue if another worker is idle and its own shared deque is empty,
+ * so that a graph whose grey set stays small (a tree traced depth first)
+ * still spreads.  A worker whose local queue is empty takes
  * a batch from its own shared deque, then steals half of another's.
  *
  * Termination: a worker with no work decrements `active` and polls (with
@@ -53,6 +54,7 @@ struct kn_trace_worker {
   struct kn_local_queue local;
   struct kn_shared_deque shared;
   uint64_t published, stolen;    /* objects, for statistics */
+  unsigned pushes;               /* paces the check for idle workers */
   void *data;                    /* the collector's per-worker state */
 };
 
@@ -90,7 +92,7 @@ static inline void kn_tracer_push(struct kn_trace_worker *w, void *obj) {
   size_t n = kn_local_count(q);
   if (n == KN_LOCAL_QUEUE_SIZE)
     kn_tracer_publish(w, KN_LOCAL_QUEUE_SIZE / 4 * 3);
-  else if (n >= 32 && (n & 31) == 0 && kn_tracer_someone_idle(w->tracer) &&
+  else if ((++w->pushes & 15) == 0 && n >= 2 && kn_tracer_someone_idle(w->tracer) &&
            __atomic_load_n(&w->shared.count, __ATOMIC_RELAXED) == 0)
     kn_tracer_publish(w, n / 2);
   q->items[q->write++ % KN_LOCAL_QUEUE_SIZE] = obj;
