@@ -24,6 +24,7 @@
 static void retire_copy_block(struct pcc_worker *w) {
   if (w->block)
     w->block->fill = (uint32_t)(w->alloc - pcc_block_start(w->block));
+  w->last_block = w->block;
   w->block = NULL;
   w->alloc = w->limit = 0;
 }
@@ -156,8 +157,8 @@ static void start_worker(struct kn_trace_worker *tw, void *arg) {
   w->heap = heap;
   w->tracer = tw;
   w->atomic = heap->atomic_forwarding;
-  w->copied_bytes = 0;
-  w->block = NULL;
+  w->copied_bytes = w->traced = 0;
+  w->block = w->last_block = NULL;
   w->alloc = w->limit = 0;
   tw->data = w;
   kn_sink_init(&w->sink, w->atomic ? forward_edges_atomic : forward_edges_serial);
@@ -172,6 +173,7 @@ static void start_worker(struct kn_trace_worker *tw, void *arg) {
 static void trace_one(struct kn_trace_worker *tw, void *obj, void *arg) {
   struct kn_heap *heap = arg;
   struct pcc_worker *w = tw->data;
+  w->traced++;
   kn_trace_object(&heap->common, &w->sink, obj);
 }
 

@@ -39,6 +39,9 @@ const struct kn_option_spec kn_collector_options[] = {
   {NULL, 0, 0, 0, 0, NULL, NULL},
 };
 
+/* A partly filled survivor block is worth continuing if this much is free. */
+#define PCC_PARTIAL_MIN_ROOM ((size_t)4096)
+
 static void collect(struct kn_heap *heap, struct kn_mutator *mut, uint64_t epoch);
 static void retire_mutator_block(struct kn_mutator *mut);
 
@@ -168,29 +171,32 @@ static void set_bump_region(struct kn_mutator *mut, uintptr_t hp) {
  * caller holds the heap lock or has stopped the world. */
 static void retire_mutator_block(struct kn_mutator *mut) {
   if (mut->block) {
-    uintptr_t start = pcc_block_start(mut->block);
-    mut->block->fill = (uint32_t)(mut->base.fast.hp - start);
-    mut->allocated += mut->base.fast.hp - start;
+    mut->block->fill = (uint32_t)(mut->base.fast.hp - pcc_block_start(mut->block));
+    mut->allocated += mut->base.fast.hp - mut->block_base;
   }
   mut->block = NULL;
   mut->block_limit = 0;
   set_bump_region(mut, 0);
 }
 
-/* A fresh block for the mutator, if the budget allows one. */
+/* The next block for the mutator: the rest of a survivor block, or a
+ * fresh one if the budget allows. */
 static bool next_block(struct kn_mutator *mut) {
   struct kn_heap *heap = mut->heap;
   pthread_mutex_lock(&heap->lock);
   retire_mutator_block(mut);
   struct pcc_block *b = NULL;
-  if (heap->blocks.nused < heap->capacity)
+  if (heap->npartial)
+    b = heap->partial[--heap->npartial];
+  else if (heap->blocks.nused < heap->capacity)
     b = pcc_blocks_take(&heap->blocks);
   pthread_mutex_unlock(&heap->lock);
   if (!b)
     return false;
   mut->block = b;
+  mut->block_base = pcc_block_start(b) + b->fill;
   mut->block_limit = pcc_block_start(b) + PCC_BLOCK_SIZE;
-  set_bump_region(mut, pcc_block_start(b));
+  set_bump_region(mut, mut->block_base);
   return true;
 }
 
@@ -349,6 +355,15 @@ static void resize_after_collection(struct kn_heap *heap, size_t live_small) {
   pcc_blocks_page_out(&heap->blocks, 2 * capacity);
 }
 
+/* Survivor blocks with room for a few objects more are continued. */
+static void keep_partial_blocks(struct kn_heap *heap) {
+  for (unsigned i = 0; i < kn_tracer_worker_count(heap->tracer); i++) {
+    struct pcc_block *b = heap->workers[i].last_block;
+    if (b && b->fill + PCC_PARTIAL_MIN_ROOM <= PCC_BLOCK_SIZE)
+      heap->partial[heap->npartial++] = b;
+  }
+}
+
 static void verify_or_die(struct kn_heap *heap) {
   size_t problems = pcc_verify(heap);
   if (problems)
@@ -363,19 +378,23 @@ static void collect_stopped(struct kn_heap *heap) {
   kn_collection_begin(c, KN_COLLECT_MAJOR);
   kn_stats_count_allocation(c, retire_all_mutators(heap));
 
+  heap->npartial = 0; /* they are from-space now */
   struct pcc_block *from = pcc_blocks_begin_evacuation(&heap->blocks);
   size_t live_small = pcc_evacuate(heap);
+  keep_partial_blocks(heap);
   kn_large_space_sweep(&heap->large);
   pcc_blocks_end_evacuation(&heap->blocks, from);
   resize_after_collection(heap, live_small);
 
-  uint64_t stolen = 0, published = 0;
+  uint64_t stolen = 0, published = 0, traced = 0, by_helpers = 0;
   unsigned nworkers = kn_tracer_worker_count(heap->tracer);
   for (unsigned i = 0; i < nworkers; i++) {
     struct kn_trace_worker *tw = kn_tracer_worker(heap->tracer, i);
     stolen += tw->stolen;
     published += tw->published;
     tw->stolen = tw->published = 0;
+    traced += heap->workers[i].traced;
+    by_helpers += i ? heap->workers[i].traced : 0;
   }
   struct kn_collection_report report = {
     .kind = KN_COLLECT_MAJOR,
@@ -389,6 +408,8 @@ static void collect_stopped(struct kn_heap *heap) {
   kn_collection_end(c, &report);
   kn_stats_add_counter(c, "objects-stolen", stolen);
   kn_stats_add_counter(c, "objects-published", published);
+  kn_stats_add_counter(c, "objects-traced", traced);
+  kn_stats_add_counter(c, "objects-traced-by-helpers", by_helpers);
   kn_stats_add_counter(c, "blocks-paged-out",
                        heap->blocks.paged_out_total - heap->paged_out_reported);
   heap->paged_out_reported = heap->blocks.paged_out_total;

@@ -32,6 +32,10 @@ struct kn_heap {
   struct kn_tracer *tracer;
   struct pcc_worker *workers;   /* one per tracer worker */
   bool atomic_forwarding;       /* several workers (or forwarding=atomic) */
+  /* Survivor blocks the last collection left partly filled: mutators
+   * continue them before taking fresh blocks.  Used blocks all. */
+  struct pcc_block *partial[KN_MAX_TRACE_WORKERS];
+  unsigned npartial;
   struct kn_mutator *first;     /* the creator's mutator */
   uint64_t detached_allocated;  /* bytes allocated by mutators since detached */
   uint64_t paged_out_reported;  /* blocks.paged_out_total already in the stats */
@@ -43,6 +47,7 @@ struct kn_mutator {
   struct kn_mutator_entry entry;
   struct pcc_block *block;      /* the block it bumps through, or NULL */
   uintptr_t block_limit;        /* its end; fast.limit is lower in stress mode */
+  uintptr_t block_base;         /* where this mutator started allocating in it */
   uint64_t allocated;           /* bytes since the last collection, retired blocks */
   uint64_t stress_countdown;
 };
@@ -53,9 +58,11 @@ struct pcc_worker {
   struct kn_heap *heap;
   struct kn_trace_worker *tracer;
   struct pcc_block *block;      /* to-space block it copies into */
+  struct pcc_block *last_block; /* after the trace: the block it ended in */
   uintptr_t alloc, limit;
   bool atomic;                  /* several workers: forward with compare-and-swap */
   uint64_t copied_bytes;
+  uint64_t traced;              /* objects traced in this collection */
 };
 
 /* Evacuates everything reachable from the roots of the heap and of every
