@@ -33,9 +33,11 @@ void scheme_fail(struct interp *in, const char *category, const char *message) {
     fprintf(stderr, "%s:%d:%d: %s: %s\n", in->file, in->line, in->col, category, message);
   else
     fprintf(stderr, "%s: %s: %s\n", in->file, category, message);
+  int status = in->error_status ? in->error_status : 1;
+  in->error_status = 0;
   if (in->repl && in->on_error)
     longjmp(*in->on_error, 1);
-  scheme_exit(in, 1);
+  scheme_exit(in, status);
 }
 
 void scheme_error(struct interp *in, const char *fmt, ...) {

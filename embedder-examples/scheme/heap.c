@@ -37,17 +37,15 @@ static void trace_roots(struct kn_edges *edges, void *data) {
   push_slots(edges, in->symbols, in->symbols_capacity);
 }
 
+/* Heap exhaustion: report where, and exit with status 2 (or return to
+ * the REPL prompt, where the emptied stack frees what the program held). */
 static bool out_of_memory(struct kn_heap *heap, size_t request, void *data) {
   (void)heap;
   struct interp *in = data;
-  in->sp = 0;  /* the REPL starts over with an empty stack */
-  if (in->repl)
-    scheme_error(in, "heap exhausted: cannot allocate %zu bytes within the heap limit",
-                 request);
-  fflush(stdout);
-  fprintf(stderr, "%s: heap exhausted: cannot allocate %zu bytes within the heap limit "
-          "(raise --heap-size)\n", in->file, request);
-  scheme_exit(in, 2);
+  in->sp = 0;
+  in->error_status = 2;
+  scheme_error(in, "heap exhausted: cannot allocate %zu bytes within the heap limit "
+               "(raise --heap-size)", request);
 }
 
 bool interp_init(struct interp *in, struct kn_options *opts) {

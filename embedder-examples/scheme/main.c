@@ -5,6 +5,8 @@
  *   --gc-options=SPEC   any kennel options, "key=value,..." (strict)
  *   --gc-stats          print the collector's statistics to stderr at exit
  *   --gc-help           list the kennel options
+ *   --stack-size=SIZE   the interpreter thread's C stack (default 1g),
+ *                       which bounds the depth of non-tail recursion
  * KENNEL_OPTIONS is read first; the command line overrides it.
  *
  * Exit status: 0 success, 1 syntax or runtime error, 2 heap exhaustion or
@@ -26,17 +28,20 @@
 enum {
   STACK_BYTES = 1024u << 20,       /* reserved, touched only as deep as used */
   STACK_MARGIN = 8u << 20,         /* left for the collector and primitives */
+  STACK_MIN = 1u << 20,
 };
 
 struct run {
   const char *file;       /* NULL: the REPL */
   struct kn_options *opts;
   bool gc_stats;
+  size_t stack_bytes;
   int status;
 };
 
 static void usage(FILE *out) {
-  fputs("usage: scheme [--heap-size=SIZE] [--gc-options=SPEC] [--gc-stats] [FILE]\n"
+  fputs("usage: scheme [--heap-size=SIZE] [--gc-options=SPEC] [--gc-stats] "
+        "[--stack-size=SIZE] [FILE]\n"
         "       scheme --gc-help    (the kennel options SPEC may set)\n"
         "Runs FILE, or a REPL without one.  KENNEL_OPTIONS is read before the options.\n",
         out);
@@ -176,7 +181,8 @@ static void *interpret(void *arg) {
   size_t stack_size;
   if (pthread_getattr_np(pthread_self(), &attr) == 0 &&
       pthread_attr_getstack(&attr, &stack_lo, &stack_size) == 0) {
-    in.stack_limit = (char *)stack_lo + (stack_size > 4 * STACK_MARGIN ? STACK_MARGIN : stack_size / 4);
+    size_t margin = stack_size > 4 * STACK_MARGIN ? STACK_MARGIN : stack_size / 4;
+    in.stack_limit = (char *)stack_lo + margin;
     pthread_attr_destroy(&attr);
   }
 
@@ -210,7 +216,8 @@ static void *interpret(void *arg) {
 /* Runs the interpreter on a thread with a big stack; false if no such
  * thread can be made. */
 static bool run_on_big_stack(struct run *run) {
-  for (size_t size = STACK_BYTES; size >= (64u << 20); size /= 2) {
+  size_t min = run->stack_bytes < (64u << 20) ? run->stack_bytes : (64u << 20);
+  for (size_t size = run->stack_bytes; size >= min; size /= 2) {
     pthread_attr_t attr;
     pthread_t thread;
     pthread_attr_init(&attr);
@@ -226,6 +233,26 @@ static bool run_on_big_stack(struct run *run) {
   return false;
 }
 
+/* SIZE with an optional k, m or g suffix; false if malformed. */
+static bool parse_size(const char *text, size_t *out) {
+  char *end;
+  errno = 0;
+  unsigned long long n = strtoull(text, &end, 10);
+  if (end == text || errno || text[0] == '-')
+    return false;
+  unsigned shift = 0;
+  if (*end == 'k' || *end == 'K')
+    shift = 10, end++;
+  else if (*end == 'm' || *end == 'M')
+    shift = 20, end++;
+  else if (*end == 'g' || *end == 'G')
+    shift = 30, end++;
+  if (*end || n > (SIZE_MAX >> shift))
+    return false;
+  *out = (size_t)n << shift;
+  return true;
+}
+
 static bool starts_with(const char *s, const char *prefix, const char **rest) {
   size_t n = strlen(prefix);
   if (strncmp(s, prefix, n))
@@ -235,10 +262,10 @@ static bool starts_with(const char *s, const char *prefix, const char **rest) {
 }
 
 int main(int argc, char **argv) {
-  struct run run = {.status = 2};
+  struct run run = {.status = 2, .stack_bytes = STACK_BYTES};
   run.opts = kn_options_create();
   if (!kn_options_parse_env(run.opts, "KENNEL_OPTIONS")) {
-    fprintf(stderr, "scheme: KENNEL_OPTIONS: %s\n", kn_options_error(run.opts));
+    fprintf(stderr, "scheme: %s\n", kn_options_error(run.opts));
     kn_options_destroy(run.opts);
     return 2;
   }
@@ -250,6 +277,12 @@ int main(int argc, char **argv) {
            kn_options_set(run.opts, "heap-policy", "fixed");
     } else if (starts_with(a, "--gc-options=", &v)) {
       ok = kn_options_parse(run.opts, v);
+    } else if (starts_with(a, "--stack-size=", &v)) {
+      if (!parse_size(v, &run.stack_bytes) || run.stack_bytes < STACK_MIN) {
+        fprintf(stderr, "scheme: %s: expected a size of at least 1m (k, m, g suffixes)\n", a);
+        kn_options_destroy(run.opts);
+        return 2;
+      }
     } else if (!strcmp(a, "--gc-stats")) {
       run.gc_stats = true;
     } else if (!strcmp(a, "--gc-help")) {

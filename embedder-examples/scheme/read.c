@@ -300,20 +300,18 @@ static struct syntax *read_string(struct reader *r, struct read_failure *f) {
       case 'b': c = 8; break;
       case '0': c = 0; break;
       case '\\': case '"': break;
-      case 'x': {
-        int code = 0, digits = 0, d;
-        while ((d = peek(r)) >= 0 && d != ';' && digits < 3) {
+      case 'x': {  /* as Guile: exactly two hex digits */
+        int code = 0;
+        for (int k = 0; k < 2; k++) {
+          int d = next(r);
           int v = d >= '0' && d <= '9' ? d - '0' : d >= 'a' && d <= 'f' ? d - 'a' + 10
                   : d >= 'A' && d <= 'F' ? d - 'A' + 10 : -1;
-          if (v < 0)
-            break;
-          code = code * 16 + v, digits++, next(r);
+          if (v < 0) {
+            free(buf);
+            fail_at(r, f, eline, ecol, "bad \\x escape in string (use \\xHH)");
+          }
+          code = code * 16 + v;
         }
-        if (digits == 0 || peek(r) != ';' || code > 255) {
-          free(buf);
-          fail_at(r, f, eline, ecol, "bad \\x escape in string (use \\xHH;)");
-        }
-        next(r);
         c = code;
         break;
       }

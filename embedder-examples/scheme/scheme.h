@@ -158,6 +158,7 @@ struct interp {
   const char *file;           /* current source name */
   int line, col;              /* position of the expression being applied */
   bool repl;                  /* errors return to the prompt */
+  int error_status;           /* exit status of an error: 1, or 2 for heap exhaustion */
   jmp_buf *on_error;          /* where errors go in the REPL */
   char *stack_limit;          /* the C stack must stay above this */
   bool gc_stats;
