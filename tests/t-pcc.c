@@ -43,6 +43,8 @@ static void check_list(const struct tnode *head, uint32_t base, uint32_t n) {
 /* ---- Which threads collected ---------------------------------------------- */
 
 static __thread unsigned thread_index;   /* 1..31 for test threads, 0 otherwise */
+
+static void set_thread_index(unsigned i) { thread_index = i < 31 ? i : 31; }
 static unsigned collector_threads;       /* bit i: thread i started a collection */
 static uint64_t collections_seen;
 
@@ -79,6 +81,7 @@ struct model {
 };
 
 static void *shared_lists[WORKERS];   /* global roots, one owned by each worker */
+static void *own_roots[WORKERS];      /* registered and removed by each worker */
 
 struct worker_args {
   struct kn_heap *heap;
@@ -109,7 +112,7 @@ static void check_shared(struct kn_mutator *mut, void **slot, unsigned owner) {
 
 static void *mutator_worker(void *p) {
   struct worker_args *a = p;
-  thread_index = a->index + 1;
+  set_thread_index(a->index + 1);
   struct kn_mutator *mut = kn_mutator_attach(a->heap);
   CHECK(mut);
   void *slots[SLOTS + 2] = {0};
@@ -118,6 +121,8 @@ static void *mutator_worker(void *p) {
   struct model model[SLOTS] = {{0, 0}};
   uint64_t rng = kn_test_seed() * 31 + a->index, checked_at = collections_now();
   uint32_t next_id = 0;
+  CHECK(kn_heap_add_root(a->heap, &own_roots[a->index])); /* while others run */
+  build_list(mut, &own_roots[a->index], 900000, 100);
   for (unsigned round = 0; round < ROUNDS; round++) {
     uint64_t r = kn_test_random(&rng);
     int s = (int)(r % SLOTS);
@@ -150,6 +155,8 @@ static void *mutator_worker(void *p) {
   }
   kn_collect(mut, KN_COLLECT_MAJOR);
   check_all(slots, model);
+  check_list(own_roots[a->index], 900000, 100);
+  CHECK(kn_heap_remove_root(a->heap, &own_roots[a->index]));
   kn_frame_pop(mut, &frame);
   kn_mutator_detach(mut);
   return NULL;
@@ -189,7 +196,7 @@ static int stop_allocating;
 
 static void *steady_allocator(void *p) {
   struct worker_args *a = p;
-  thread_index = a->index + 1;
+  set_thread_index(a->index + 1);
   struct kn_mutator *mut = kn_mutator_attach(a->heap);
   CHECK(mut);
   void *slots[2] = {0};
@@ -210,7 +217,7 @@ static void *steady_allocator(void *p) {
 
 static void *short_lived(void *p) {
   struct worker_args *a = p;
-  thread_index = a->index + 1;
+  set_thread_index(a->index + 1);
   struct kn_mutator *mut = kn_mutator_attach(a->heap);
   CHECK(mut);
   void *slot = NULL;

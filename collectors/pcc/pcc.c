@@ -386,7 +386,7 @@ static void collect_stopped(struct kn_heap *heap) {
   pcc_blocks_end_evacuation(&heap->blocks, from);
   resize_after_collection(heap, live_small);
 
-  uint64_t stolen = 0, published = 0, traced = 0, by_helpers = 0;
+  uint64_t stolen = 0, published = 0, traced = 0, by_helpers = 0, cpu = 0, cpu_max = 0;
   unsigned nworkers = kn_tracer_worker_count(heap->tracer);
   for (unsigned i = 0; i < nworkers; i++) {
     struct kn_trace_worker *tw = kn_tracer_worker(heap->tracer, i);
@@ -395,6 +395,8 @@ static void collect_stopped(struct kn_heap *heap) {
     tw->stolen = tw->published = 0;
     traced += heap->workers[i].traced;
     by_helpers += i ? heap->workers[i].traced : 0;
+    cpu += tw->cpu_ns;
+    cpu_max = tw->cpu_ns > cpu_max ? tw->cpu_ns : cpu_max;
   }
   struct kn_collection_report report = {
     .kind = KN_COLLECT_MAJOR,
@@ -410,6 +412,10 @@ static void collect_stopped(struct kn_heap *heap) {
   kn_stats_add_counter(c, "objects-published", published);
   kn_stats_add_counter(c, "objects-traced", traced);
   kn_stats_add_counter(c, "objects-traced-by-helpers", by_helpers);
+  /* CPU time of the trace, all workers and the busiest one: their ratio
+   * bounds the speedup an idle machine would give. */
+  kn_stats_add_counter(c, "trace-cpu-ns", cpu);
+  kn_stats_add_counter(c, "trace-cpu-busiest-ns", cpu_max);
   kn_stats_add_counter(c, "blocks-paged-out",
                        heap->blocks.paged_out_total - heap->paged_out_reported);
   heap->paged_out_reported = heap->blocks.paged_out_total;

@@ -156,10 +156,17 @@ static bool wait_for_work(struct kn_trace_worker *w) {
   }
 }
 
+static uint64_t thread_cpu_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 static void run_worker(struct kn_trace_worker *w) {
   struct kn_tracer *t = w->tracer;
   kn_trace_object_fn trace = t->trace;
   void *arg = t->arg;
+  uint64_t cpu_start = thread_cpu_ns();
   t->start(w, arg);
   for (;;) {
     void *obj;
@@ -168,8 +175,9 @@ static void run_worker(struct kn_trace_worker *w) {
     if (refill_from_own(w) || steal(w))
       continue;
     if (!wait_for_work(w))
-      return;
+      break;
   }
+  w->cpu_ns = thread_cpu_ns() - cpu_start;
 }
 
 /* ---- The pool ---------------------------------------------------------- */

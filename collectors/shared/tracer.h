@@ -55,6 +55,7 @@ struct kn_trace_worker {
   struct kn_shared_deque shared;
   uint64_t published, stolen;    /* objects, for statistics */
   unsigned pushes;               /* paces the check for idle workers */
+  uint64_t cpu_ns;               /* thread CPU time of its last run */
   void *data;                    /* the collector's per-worker state */
 };
 
