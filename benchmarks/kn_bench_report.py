@@ -12,9 +12,11 @@ import sys
 STAT_KEYS = ["collections-minor", "collections-major", "pause-total-ms", "pause-p50-ms",
              "pause-p95-ms", "pause-max-ms", "heap-size-bytes", "latency-pause-p99-ms",
              "mmu-10ms"]
-# Each workload's own headline figure, the first one found.
-METRIC_KEYS = ["small-heap-ns-per-iter", "ms-per-roundtrip", "ns-per-modification",
-               "round-ms-median", "elapsed-ms"]
+# Each workload's own headline figures: the first group whose first key a
+# run printed.
+METRIC_GROUPS = [["small-heap-ns-per-iter", "big-heap-ns-per-iter"], ["ms-per-roundtrip"],
+                 ["ns-per-modification", "latency-pause-p99-ms", "mmu-10ms"],
+                 ["round-ms-median", "round-ms-max"], ["elapsed-ms"]]
 RUN_COLUMNS = (["workload", "collector", "reference", "run", "status", "exit", "wall_s",
                 "user_s", "sys_s", "peak_rss_mib"] + STAT_KEYS +
                ["metric", "heap_multiplier", "note", "pause_log"])
@@ -82,11 +84,14 @@ def summarize(runs):
         s[key] = med(key)
     maxes = [v for v in (number(r, "pause-max-ms") for r in ok) if v is not None]
     s["pause-max-ms"] = max(maxes) if maxes else None
-    metrics = [r.get("metric", "") for r in ok if "=" in r.get("metric", "")]
-    if metrics:
-        name = metrics[0].split("=")[0]
-        values = [float(m.split("=")[1]) for m in metrics if m.split("=")[0] == name]
-        s["metric"] = "%s=%s" % (name, fmt(statistics.median(values), 4))
+    values = {}
+    for r in ok:
+        for item in r.get("metric", "").split(";"):
+            key, sep, value = item.partition("=")
+            if sep:
+                values.setdefault(key, []).append(float(value))
+    s["metric"] = ";".join("%s=%s" % (k, fmt(statistics.median(v), 4))
+                           for k, v in values.items())
     return s
 
 
@@ -112,7 +117,7 @@ def markdown_table(summaries):
             fmt(s["rss_median_mib"]), fmt(s["collections-minor"]),
             fmt(s["collections-major"]), fmt(s["pause-total-ms"]), fmt(s["pause-p50-ms"]),
             fmt(s["pause-p95-ms"]), fmt(s["pause-max-ms"]),
-            (s.get("metric") or "").replace("=", " ")))
+            (s.get("metric") or "").replace("=", " ").replace(";", ", ")))
     return "\n".join(lines)
 
 

@@ -44,14 +44,19 @@ check "runs.csv: no empty cell, numeric figures in ok rows" awk -F, '
     for (j in k) if ($col[k[j]] !~ /^[0-9.]+$/) bad = 1
   }
   END { exit bad || NR < 2 }' "$csv"
+# A collector may run out of a 2.5x heap (a finding for its engineer, not
+# a failure of the runner): such runs are listed, and checked below in a
+# larger heap.
 missing=""
 for t in $targets; do
   for w in gcbench gcbench-mt2 $workloads; do
-    grep -q "^$w,$t,.*,1,\(ok\|skipped\)," "$csv" || missing="$missing $w/$t"
+    grep -q "^$w,$t,[a-z]*,1,\(ok\|skipped\|did-not-complete\)," "$csv" ||
+      missing="$missing $w/$t"
   done
 done
-check "runs.csv: every workload ran (or was skipped) on every target${missing:+ (missing:$missing)}" \
+check "runs.csv: every workload ran on every target${missing:+ (missing:$missing)}" \
   test -z "$missing"
+grep ",did-not-complete," "$csv" | cut -d, -f1,2 | sed 's/^/did not complete in a 2.5x heap: /' | diag
 check "table.md and summary.csv written" test -s "$out/run/table.md" -a -s "$out/run/summary.csv"
 if command -v gnuplot >/dev/null 2>&1; then
   check "plots written" test -s "$out/run/wall.png" -a -s "$out/run/rss.png"
@@ -59,13 +64,15 @@ else
   skip "plots written" "gnuplot is not installed"
 fi
 
-# Each workload, on each target: a normal run passes its check and a
-# corrupted run must fail it.
+# Each workload, on each target, in a roomy heap: a normal run passes its
+# check and a corrupted run must fail it.
 for t in $targets; do
   for w in $workloads; do
-    "$bench/bench-$t" $w $(tiny_args $w) >"$out/w.log" 2>&1
-    check "$w on $t: the result check passes" test $? -eq 0
-    "$bench/bench-$t" $w $(tiny_args $w) --corrupt >"$out/w.log" 2>&1
+    "$bench/bench-$t" $w $(tiny_args $w) --heap-multiplier=8 >"$out/w.log" 2>&1
+    status=$?
+    check "$w on $t: the result check passes" test $status -eq 0
+    [ $status -eq 0 ] || diag <"$out/w.log"
+    "$bench/bench-$t" $w $(tiny_args $w) --heap-multiplier=8 --corrupt >"$out/w.log" 2>&1
     status=$?
     if [ $status -eq 1 ] && grep -q "^check: FAILED" "$out/w.log"; then
       ok "$w on $t: a corrupted result is detected"
