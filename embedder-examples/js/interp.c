@@ -368,8 +368,8 @@ Value call_value(size_t base, int argc) {
     push(f->env);
   } else {
     fr.env_idx = vm.sp;
-    push(JS_UNDEFINED);
-    Value env = alloc_env((size_t)fi->nslots, &as_function(vm.stack[base])->env);
+    Value *parent = push(f->env); /* rooted: alloc_env may move the function */
+    Value env = alloc_env((size_t)fi->nslots, parent);
     vm.stack[fr.env_idx] = env;
     int n = argc < fi->nparams ? argc : fi->nparams;
     for (int i = 0; i < n; i++)
