@@ -423,7 +423,7 @@ static Value eval_call(struct frame *fr, struct node *n) {
   if (!is_function(vm.stack[base])) {
     char what[200];
     describe_callee(n->a, what, sizeof what);
-    js_error_at(n, "TypeError", "%s is not a function", what);
+    js_error_at(n->a, "TypeError", "%s is not a function", what);
   }
   vm_current_node = n;
   return call_value(base, n->nlist);

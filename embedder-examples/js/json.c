@@ -346,8 +346,13 @@ static void quote(struct ubuf *b, Value s) {
 
 static bool skipped_in_object(Value v) { return v == JS_UNDEFINED || is_function(v); }
 
+/* A cycle repeats with some period L, so comparing with every ancestor at
+ * depths below 64 and at powers of two finds it by depth 2L while costing
+ * time linear in the depth, even for legitimately deep documents. */
+static bool time_to_check(size_t depth) { return depth < 64 || (depth & (depth - 1)) == 0; }
+
 static void enter(struct json_printer *pr, Value v) {
-  for (size_t i = 0; i < pr->depth; i++)
+  for (size_t i = 0; time_to_check(pr->depth) && i < pr->depth; i++)
     if (pr->ancestors[i] == v) {
       free(pr->ancestors);
       ubuf_free(&pr->out);

@@ -27,7 +27,7 @@ enum {
   EXIT_OOM = 3,
 };
 
-static const size_t C_STACK_BYTES = (size_t)1 << 30;   /* reserved, touched as used */
+static const size_t C_STACK_BYTES = (size_t)256 << 20; /* reserved, touched as used */
 static const size_t C_STACK_MARGIN = (size_t)4 << 20;
 static const size_t VM_STACK_VALUES = (size_t)1 << 26; /* 512 MiB reserved */
 

@@ -34,7 +34,9 @@ int format_number(double d, char *buf) {
   if (d == trunc(d) && fabs(d) < 9007199254740992.0)
     return sprintf(buf, "%lld", (long long)d);
   char tmp[40];
-  for (int prec = 15; prec <= 17; prec++) {
+  /* 15 digits find the shortest form when it has 15 or fewer, except for
+   * subnormals, whose precision is lower: search those from 1 digit. */
+  for (int prec = fabs(d) < 2.2250738585072014e-308 ? 1 : 15; prec <= 17; prec++) {
     snprintf(tmp, sizeof tmp, "%.*e", prec - 1, d);
     if (strtod(tmp, NULL) == d)
       break;
