@@ -265,6 +265,20 @@ void set_property(Value *obj, Value key, Value *val) {
 
 /* The property key of a rooted value: an array index or an interned name. */
 static bool array_index(Value key, int64_t *index) {
+  if (is_string(key)) {
+    /* "0", "17": canonical decimal integers name elements too */
+    struct js_string *s = as_string(key);
+    if (s->length == 0 || s->length > 9 || (s->units[0] == '0' && s->length > 1))
+      return false;
+    int64_t v = 0;
+    for (uint32_t i = 0; i < s->length; i++) {
+      if (s->units[i] < '0' || s->units[i] > '9')
+        return false;
+      v = v * 10 + (s->units[i] - '0');
+    }
+    *index = v;
+    return true;
+  }
   if (is_smi(key)) {
     *index = smi_val(key);
     return true;
@@ -280,7 +294,7 @@ static bool array_index(Value key, int64_t *index) {
 }
 
 static Value key_atom(Value *key) {
-  if (ptr_tag(*key) == TAG_ISTRING)
+  if (has_tag(*key, TAG_ISTRING))
     return *key;
   *key = to_string(key);
   return intern_value(key);
@@ -297,9 +311,6 @@ Value get_element(Value *obj, Value *key) {
   }
   if (*obj == JS_UNDEFINED || *obj == JS_NULL)
     nullish_error(*obj, *key);
-  if (!is_string(*key) && !is_number(*key) && !is_ptr(*key)) {
-    /* true, null, undefined used as keys */
-  }
   Value k = key_atom(key);
   return get_property(obj, k);
 }

@@ -249,6 +249,9 @@ bool object_is_dict(Value obj);
 /* Enumerates own properties in insertion order. */
 size_t object_keys(Value obj, Value *keys_out, size_t max);
 size_t object_count(Value obj);
+/* Puts integer-like keys first, ascending, as JavaScript lists them;
+ * false if none (keys[] stays in slot order). */
+bool order_keys(Value *keys, size_t n);
 Value object_key_at(Value obj, size_t i);
 Value object_value_at(Value obj, size_t i);
 

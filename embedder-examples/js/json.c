@@ -405,9 +405,10 @@ static void print_value(struct json_printer *pr, Value v) {
     if (!keys)
       js_fatal("out of memory in JSON.stringify");
     object_keys(v, keys, n);
+    bool reordered = order_keys(keys, n);
     bool first = true;
     for (size_t i = 0; i < n; i++) {
-      Value e = object_value_at(v, i);
+      Value e = reordered ? object_get(v, keys[i]) : object_value_at(v, i);
       if (skipped_in_object(e))
         continue;
       if (!first)
