@@ -127,6 +127,7 @@ struct vm {
   Value atoms[ATOM_COUNT];
   uint32_t next_shape_id;
   const char *file;
+  struct node *program;   /* kept for the life of the process */
   char *stack_limit;      /* C stack guard */
 };
 

@@ -206,9 +206,9 @@ static void *interpreter_thread(void *data) {
   atexit(print_gc_stats);
   objects_init();
   builtins_init();
-  struct node *program = parse_program(run->file, run->src, run->len);
-  resolve_program(program);
-  run_program(program);
+  vm.program = parse_program(run->file, run->src, run->len);
+  resolve_program(vm.program);
+  run_program(vm.program);
   fflush(stdout);
   print_gc_stats();
   print_stats = false;
@@ -228,54 +228,61 @@ static void usage(FILE *out) {
           kn_collector_name());
 }
 
+static int usage_error(struct kn_options *opts) {
+  kn_options_destroy(opts);
+  return EXIT_USAGE;
+}
+
 int main(int argc, char **argv) {
   struct run run = {.status = EXIT_JS_ERROR};
   run.opts = kn_options_create();
   if (!kn_options_parse_env(run.opts, "KENNEL_OPTIONS")) {
     fprintf(stderr, "js: KENNEL_OPTIONS: %s\n", kn_options_error(run.opts));
-    return EXIT_USAGE;
+    return usage_error(run.opts);
   }
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (strncmp(a, "--heap-size=", 12) == 0) {
       if (!kn_options_set(run.opts, "heap-size", a + 12)) {
         fprintf(stderr, "js: --heap-size: %s\n", kn_options_error(run.opts));
-        return EXIT_USAGE;
+        return usage_error(run.opts);
       }
     } else if (strncmp(a, "--gc-options=", 13) == 0) {
       if (strcmp(a + 13, "help") == 0) {
         kn_options_print_help(stdout);
+        kn_options_destroy(run.opts);
         return 0;
       }
       if (!kn_options_parse(run.opts, a + 13)) {
         fprintf(stderr, "js: --gc-options: %s\n", kn_options_error(run.opts));
-        return EXIT_USAGE;
+        return usage_error(run.opts);
       }
     } else if (strcmp(a, "--gc-stats") == 0) {
       print_stats = true;
     } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
       usage(stdout);
+      kn_options_destroy(run.opts);
       return 0;
     } else if (a[0] == '-' && a[1]) {
       fprintf(stderr, "js: unknown option '%s'\n", a);
       usage(stderr);
-      return EXIT_USAGE;
+      return usage_error(run.opts);
     } else if (run.file) {
       fprintf(stderr, "js: more than one program given\n");
-      return EXIT_USAGE;
+      return usage_error(run.opts);
     } else {
       run.file = a;
     }
   }
   if (!run.file) {
     usage(stderr);
-    return EXIT_USAGE;
+    return usage_error(run.opts);
   }
   vm.file = run.file;
   run.src = read_file(run.file, &run.len);
   if (!run.src) {
     fprintf(stderr, "js: cannot read %s: %s\n", run.file, strerror(errno));
-    return EXIT_USAGE;
+    return usage_error(run.opts);
   }
   pthread_attr_t attr;
   pthread_t thread;
@@ -285,7 +292,7 @@ int main(int argc, char **argv) {
     err = pthread_create(&thread, &attr, interpreter_thread, &run);
   if (err) {
     fprintf(stderr, "js: cannot start the interpreter thread: %s\n", strerror(err));
-    return EXIT_USAGE;
+    return usage_error(run.opts);
   }
   pthread_join(thread, NULL);
   pthread_attr_destroy(&attr);

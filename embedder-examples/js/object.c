@@ -36,7 +36,7 @@ Value alloc_values(size_t n, unsigned kind) {
 
 static bool units_equal(Value s, const uint16_t *u, size_t len) {
   struct js_string *str = as_string(s);
-  return str->length == len && memcmp(str->units, u, len * sizeof(uint16_t)) == 0;
+  return str->length == len && (len == 0 || memcmp(str->units, u, len * sizeof(uint16_t)) == 0);
 }
 
 static void intern_grow(void) {

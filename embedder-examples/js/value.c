@@ -188,6 +188,8 @@ void ubuf_add_ascii(struct ubuf *b, const char *s) {
 
 void ubuf_add_string(struct ubuf *b, Value s) {
   struct js_string *str = as_string(s);
+  if (str->length == 0)
+    return;
   ubuf_reserve(b, str->length);
   memcpy(b->u + b->len, str->units, str->length * sizeof(uint16_t));
   b->len += str->length;
