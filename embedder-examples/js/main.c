@@ -31,6 +31,8 @@ static const size_t C_STACK_BYTES = (size_t)256 << 20; /* reserved, touched as u
 static const size_t C_STACK_MARGIN = (size_t)4 << 20;
 static const size_t VM_STACK_VALUES = (size_t)1 << 26; /* 512 MiB reserved */
 
+static const char DEFAULT_HEAP_MAX[] = "4g";
+
 static bool print_stats;
 
 /* ---- Errors --------------------------------------------------------------- */
@@ -224,8 +226,9 @@ static void usage(FILE *out) {
           "  --heap-size=SIZE   initial heap size (suffixes k, m, g)\n"
           "  --gc-options=SPEC  kennel options, key=value,...  (--gc-options=help lists them)\n"
           "  --gc-stats         print the collector's statistics to stderr at exit\n"
-          "KENNEL_OPTIONS is read first; the command line overrides it.\n",
-          kn_collector_name());
+          "KENNEL_OPTIONS is read first; the command line overrides it.\n"
+          "The heap may grow to heap-max-size=%s unless an option says otherwise.\n",
+          kn_collector_name(), DEFAULT_HEAP_MAX);
 }
 
 static int usage_error(struct kn_options *opts) {
@@ -236,6 +239,12 @@ static int usage_error(struct kn_options *opts) {
 int main(int argc, char **argv) {
   struct run run = {.status = EXIT_JS_ERROR};
   run.opts = kn_options_create();
+  /* Like Node's default heap limit: a runaway program ends with an error
+   * instead of taking the machine's memory.  Options below may change it. */
+  if (!kn_options_set(run.opts, "heap-max-size", DEFAULT_HEAP_MAX)) {
+    fprintf(stderr, "js: heap-max-size: %s\n", kn_options_error(run.opts));
+    return usage_error(run.opts);
+  }
   if (!kn_options_parse_env(run.opts, "KENNEL_OPTIONS")) {
     fprintf(stderr, "js: KENNEL_OPTIONS: %s\n", kn_options_error(run.opts));
     return usage_error(run.opts);
