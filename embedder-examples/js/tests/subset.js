@@ -74,3 +74,22 @@ c1.n++; c1.extra = true;
 print("instances:", c1.n, c2.n, c1.extra, c2.extra, JSON.stringify(c1));
 function returnsObject() { this.ignored = 1; return {replaced: true}; }
 print("constructor result:", JSON.stringify(new returnsObject()));
+
+// dictionary-mode objects (more than 64 properties), integer keys, prototypes
+var dict = {};
+for (var i = 0; i < 100; i++) dict["k" + (i * 7919 % 100)] = i;
+dict[5] = "five"; dict["3"] = 3;
+var t = JSON.stringify(dict);
+var back = JSON.parse(t);
+print(t.length, JSON.stringify(back) === t, back.k13, back[5], back["3"]);
+print(t.slice(0, 60));
+function F() { this.a = 1; }
+F.prototype.get = function () { return this.a; };
+var f = new F();
+for (var j = 0; j < 80; j++) f["p" + j] = j;
+print(f.get(), f.p79, f.a, typeof f.nothere);
+var big = {};
+for (var k = 0; k < 5000; k++) big["key" + k] = { v: k };
+var sum = 0;
+for (var k2 = 0; k2 < 5000; k2 += 3) sum += big["key" + k2].v;
+print(sum, JSON.stringify(big).length, JSON.parse(JSON.stringify(big)).key4999.v);
