@@ -31,9 +31,11 @@ static bool is_identifier_name(Value key) {
 
 static void inspect_string(struct ubuf *b, Value s) {
   ubuf_add(b, '\'');
-  struct js_string *str = as_string(s);
-  for (uint32_t i = 0; i < str->length; i++) {
-    uint16_t c = str->units[i];
+  struct ubuf tmp = {0};
+  const uint16_t *units = string_units(s, &tmp);
+  uint32_t length = string_length(s);
+  for (uint32_t i = 0; i < length; i++) {
+    uint16_t c = units[i];
     if (c == '\'' || c == '\\') {
       ubuf_add(b, '\\');
       ubuf_add(b, c);
@@ -43,6 +45,7 @@ static void inspect_string(struct ubuf *b, Value s) {
       ubuf_add(b, c);
     }
   }
+  ubuf_free(&tmp);
   ubuf_add(b, '\'');
 }
 

@@ -108,6 +108,9 @@ static void trace_object(void *obj, unsigned tag, struct kn_edges *edges, void *
   case TAG_DICT:
     push_values(edges, obj, 2);
     break;
+  case TAG_ROPE:
+    push_values(edges, obj, ROPE_TRACED_FIELDS);
+    break;
   default:
     break; /* strings, doubles, bytes: pointerless, never traced */
   }

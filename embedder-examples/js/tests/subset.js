@@ -93,3 +93,13 @@ for (var k = 0; k < 5000; k++) big["key" + k] = { v: k };
 var sum = 0;
 for (var k2 = 0; k2 < 5000; k2 += 3) sum += big["key" + k2].v;
 print(sum, JSON.stringify(big).length, JSON.parse(JSON.stringify(big)).key4999.v);
+
+// long strings built piece by piece (ropes), used as keys, compared, printed
+var s = "";
+for (var i = 0; i < 200000; i++) s += String.fromCharCode(97 + i % 26);
+print(s.length, s.charAt(199999), s.slice(0, 5), s.indexOf("xyz"), s === s + "", (s + "!").length);
+var t = "";
+for (var j = 0; j < 50000; j++) t = j % 10 + t;
+print(t.length, t.substring(0, 12), t < s, t == t.slice(0), JSON.stringify([t]).length, typeof t);
+var o = {}; o[s.slice(0, 200) + "k"] = 1; var k = ""; for (var q = 0; q < 8; q++) k += s.slice(q * 25, q * 25 + 25); o[k + "k"]++;
+print(o[s.slice(0, 200) + "k"], JSON.parse(JSON.stringify({v: t})).v.length, [s.slice(0, 3) + t.slice(0, 200)].join("").length);
