@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -30,9 +31,11 @@ static bool is_identifier_name(Value key) {
 
 static void inspect_string(struct ubuf *b, Value s) {
   ubuf_add(b, '\'');
-  struct js_string *str = as_string(s);
-  for (uint32_t i = 0; i < str->length; i++) {
-    uint16_t c = str->units[i];
+  struct ubuf tmp = {0};
+  const uint16_t *units = string_units(s, &tmp);
+  uint32_t length = string_length(s);
+  for (uint32_t i = 0; i < length; i++) {
+    uint16_t c = units[i];
     if (c == '\'' || c == '\\') {
       ubuf_add(b, '\\');
       ubuf_add(b, c);
@@ -42,6 +45,7 @@ static void inspect_string(struct ubuf *b, Value s) {
       ubuf_add(b, c);
     }
   }
+  ubuf_free(&tmp);
   ubuf_add(b, '\'');
 }
 
@@ -97,18 +101,23 @@ void inspect_value(struct ubuf *b, Value v, int depth) {
       ubuf_add_ascii(b, "[Object]");
       return;
     }
+    Value *keys = malloc(n * sizeof *keys);
+    if (!keys)
+      js_fatal("out of memory printing an object");
+    object_keys(v, keys, n);
+    bool reordered = order_keys(keys, n);
     ubuf_add_ascii(b, "{ ");
     for (size_t i = 0; i < n; i++) {
       if (i)
         ubuf_add_ascii(b, ", ");
-      Value key = object_key_at(v, i);
-      if (is_identifier_name(key))
-        ubuf_add_string(b, key);
+      if (is_identifier_name(keys[i]))
+        ubuf_add_string(b, keys[i]);
       else
-        inspect_string(b, key);
+        inspect_string(b, keys[i]);
       ubuf_add_ascii(b, ": ");
-      inspect_value(b, object_value_at(v, i), depth + 1);
+      inspect_value(b, reordered ? object_get(v, keys[i]) : object_value_at(v, i), depth + 1);
     }
+    free(keys);
     ubuf_add_ascii(b, " }");
   } else {
     ubuf_add_value(b, v);

@@ -152,14 +152,19 @@ static Value binary_op(int op, Value *a, Value *b) {
     if (done)
       return r;
   }
-  switch (op) {
-  case TOK_PLUS:
+  if (op == TOK_PLUS) {
     if (is_string(*a) || is_string(*b) || is_objectlike(*a) || is_objectlike(*b)) {
-      *a = to_string(a);
-      *b = to_string(b);
-      return string_concat(a, b);
+      if (!is_string(*a))
+        *a = to_string(a);
+      if (!is_string(*b))
+        *b = to_string(b);
+      return string_concat(a, b); /* ropes stay ropes */
     }
     return make_number(to_number(*a) + to_number(*b));
+  }
+  flatten(a);
+  flatten(b);
+  switch (op) {
   case TOK_MINUS: case TOK_STAR: case TOK_SLASH: case TOK_PERCENT:
     return arith(op, *a, *b);
   case TOK_LT: case TOK_GT: case TOK_LE: case TOK_GE:
@@ -198,7 +203,7 @@ static int compound_op(int assign_op) {
 /* ---- Properties ------------------------------------------------------------ */
 
 static void describe_key(Value key, char *buf, size_t size) {
-  if (is_string(key))
+  if (is_flat_string(key))
     atom_text(key, buf, size);
   else if (is_number(key))
     format_number(num_val(key), buf);
@@ -224,8 +229,9 @@ Value get_property(Value *obj, Value key) {
   }
   if (is_string(o)) {
     if (key == vm.atoms[A_LENGTH])
-      return make_smi((int32_t)as_string(o)->length);
-    return builtin_method(o, key);
+      return make_smi((int32_t)string_length(o));
+    flatten(obj); /* the method's `this` */
+    return builtin_method(*obj, key);
   }
   if (is_function(o)) {
     if (key == vm.atoms[A_PROTOTYPE] && as_function(o)->code)
@@ -265,6 +271,20 @@ void set_property(Value *obj, Value key, Value *val) {
 
 /* The property key of a rooted value: an array index or an interned name. */
 static bool array_index(Value key, int64_t *index) {
+  if (is_flat_string(key)) {
+    /* "0", "17": canonical decimal integers name elements too */
+    struct js_string *s = as_string(key);
+    if (s->length == 0 || s->length > 9 || (s->units[0] == '0' && s->length > 1))
+      return false;
+    int64_t v = 0;
+    for (uint32_t i = 0; i < s->length; i++) {
+      if (s->units[i] < '0' || s->units[i] > '9')
+        return false;
+      v = v * 10 + (s->units[i] - '0');
+    }
+    *index = v;
+    return true;
+  }
   if (is_smi(key)) {
     *index = smi_val(key);
     return true;
@@ -280,7 +300,7 @@ static bool array_index(Value key, int64_t *index) {
 }
 
 static Value key_atom(Value *key) {
-  if (ptr_tag(*key) == TAG_ISTRING)
+  if (has_tag(*key, TAG_ISTRING))
     return *key;
   *key = to_string(key);
   return intern_value(key);
@@ -291,15 +311,13 @@ Value get_element(Value *obj, Value *key) {
   if (is_array(*obj) && array_index(*key, &i))
     return array_get(*obj, i);
   if (is_string(*obj) && array_index(*key, &i)) {
+    flatten(obj);
     if (i < 0 || i >= as_string(*obj)->length)
       return JS_UNDEFINED;
     return char_string(as_string(*obj)->units[i]);
   }
   if (*obj == JS_UNDEFINED || *obj == JS_NULL)
     nullish_error(*obj, *key);
-  if (!is_string(*key) && !is_number(*key) && !is_ptr(*key)) {
-    /* true, null, undefined used as keys */
-  }
   Value k = key_atom(key);
   return get_property(obj, k);
 }
@@ -348,7 +366,10 @@ static enum completion exec_list(struct frame *fr, struct node **list, int n) {
 Value call_value(size_t base, int argc) {
   struct js_function *f = as_function(vm.stack[base]);
   if (f->native >= 0) {
-    Value r = call_native(f->native, base, argc);
+    /* natives read string units directly: give them flat strings */
+    for (size_t i = base + 1; i < base + 2 + (size_t)argc; i++)
+      flatten(&vm.stack[i]);
+    Value r = call_native(as_function(vm.stack[base])->native, base, argc);
     vm.sp = base;
     return r;
   }
@@ -368,8 +389,8 @@ Value call_value(size_t base, int argc) {
     push(f->env);
   } else {
     fr.env_idx = vm.sp;
-    push(JS_UNDEFINED);
-    Value env = alloc_env((size_t)fi->nslots, &as_function(vm.stack[base])->env);
+    Value *parent = push(f->env); /* rooted: alloc_env may move the function */
+    Value env = alloc_env((size_t)fi->nslots, parent);
     vm.stack[fr.env_idx] = env;
     int n = argc < fi->nparams ? argc : fi->nparams;
     for (int i = 0; i < n; i++)
@@ -423,7 +444,7 @@ static Value eval_call(struct frame *fr, struct node *n) {
   if (!is_function(vm.stack[base])) {
     char what[200];
     describe_callee(n->a, what, sizeof what);
-    js_error_at(n, "TypeError", "%s is not a function", what);
+    js_error_at(n->a, "TypeError", "%s is not a function", what);
   }
   vm_current_node = n;
   return call_value(base, n->nlist);

@@ -41,6 +41,7 @@ enum {
   TAG_SHAPE,        /* struct js_shape: a hidden class */
   TAG_DICT,         /* struct js_dict: properties of a dictionary-mode object */
   TAG_BYTES,        /* pointerless scratch (a dictionary's hash index) */
+  TAG_ROPE,         /* struct js_rope: a concatenation not yet copied */
 };
 
 struct js_string {
@@ -48,6 +49,17 @@ struct js_string {
   uint32_t hash;     /* 0: not computed yet */
   uint16_t units[];  /* UTF-16 code units */
 };
+
+/* The result of `a + b` on long strings: copying is deferred until the
+ * units are needed, so building a string piece by piece is linear.  Once
+ * flattened, `left` is the flat copy and `right` is undefined. */
+struct js_rope {
+  Value left, right;
+  uint32_t length;
+  uint32_t unused;
+};
+#define ROPE_TRACED_FIELDS 2
+enum { ROPE_MIN_LENGTH = 128 };
 
 /* Every field is a Value; the inline slots follow (their number is given by
  * the object's size). */
@@ -127,6 +139,7 @@ struct vm {
   Value atoms[ATOM_COUNT];
   uint32_t next_shape_id;
   const char *file;
+  struct node *program;   /* kept for the life of the process */
   char *stack_limit;      /* C stack guard */
 };
 
@@ -138,9 +151,14 @@ static inline Value make_smi(int32_t i) { return ((uintptr_t)(intptr_t)i << 3) |
 static inline bool is_ptr(Value v) { return v != 0 && (v & 7) == 0; }
 static inline unsigned ptr_tag(Value v) { return kn_object_tag((void *)v); }
 static inline bool has_tag(Value v, unsigned tag) { return is_ptr(v) && ptr_tag(v) == tag; }
+/* A JavaScript string: flat or a rope.  Only flat strings may be read
+ * through as_string(); flatten() or string_units() give the units of any. */
 static inline bool is_string(Value v) {
-  return is_ptr(v) && (ptr_tag(v) == TAG_STRING || ptr_tag(v) == TAG_ISTRING);
+  return is_ptr(v) && (ptr_tag(v) == TAG_STRING || ptr_tag(v) == TAG_ISTRING ||
+                       ptr_tag(v) == TAG_ROPE);
 }
+static inline bool is_rope(Value v) { return has_tag(v, TAG_ROPE); }
+static inline bool is_flat_string(Value v) { return is_string(v) && !is_rope(v); }
 static inline bool is_double(Value v) { return has_tag(v, TAG_DOUBLE); }
 static inline bool is_number(Value v) { return is_smi(v) || is_double(v); }
 static inline bool is_object(Value v) { return has_tag(v, TAG_OBJECT); }
@@ -148,6 +166,7 @@ static inline bool is_array(Value v) { return has_tag(v, TAG_ARRAY); }
 static inline bool is_function(Value v) { return has_tag(v, TAG_FUNCTION); }
 static inline Value js_bool(bool b) { return b ? JS_TRUE : JS_FALSE; }
 static inline struct js_string *as_string(Value v) { return (struct js_string *)v; }
+static inline struct js_rope *as_rope(Value v) { return (struct js_rope *)v; }
 static inline struct js_object *as_object(Value v) { return (struct js_object *)v; }
 static inline struct js_array *as_array(Value v) { return (struct js_array *)v; }
 static inline struct js_function *as_function(Value v) { return (struct js_function *)v; }
@@ -192,6 +211,8 @@ Value alloc_values(size_t n, unsigned kind);
 
 /* ---- Numbers and strings (value.c) ------------------------------------- */
 
+struct ubuf;
+
 Value make_number(double d);
 Value make_string_units(const uint16_t *units, size_t len);
 Value make_string_utf8(const char *s, size_t len);
@@ -200,6 +221,12 @@ uint32_t string_hash(Value s);
 uint32_t hash_units(const uint16_t *u, size_t len);
 bool string_equal(Value a, Value b);
 int string_compare(Value a, Value b);
+/* The flat form of the string in a rooted slot (stored back in the slot). */
+Value flatten(Value *slot);
+uint32_t string_length(Value s);
+/* The units of any string without allocating on the heap: a flat
+ * string's own, or a copy in `tmp` (ubuf_free it) for a rope. */
+const uint16_t *string_units(Value s, struct ubuf *tmp);
 /* Concatenates the strings in two rooted slots. */
 Value string_concat(Value *a, Value *b);
 /* ToString of the value in a rooted slot. */
@@ -249,6 +276,9 @@ bool object_is_dict(Value obj);
 /* Enumerates own properties in insertion order. */
 size_t object_keys(Value obj, Value *keys_out, size_t max);
 size_t object_count(Value obj);
+/* Puts integer-like keys first, ascending, as JavaScript lists them;
+ * false if none (keys[] stays in slot order). */
+bool order_keys(Value *keys, size_t n);
 Value object_key_at(Value obj, size_t i);
 Value object_value_at(Value obj, size_t i);
 

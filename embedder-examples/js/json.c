@@ -314,10 +314,12 @@ struct json_printer {
 
 static void quote(struct ubuf *b, Value s) {
   static const char hex[] = "0123456789abcdef";
-  struct js_string *str = as_string(s);
+  struct ubuf tmp = {0};
+  const uint16_t *units = string_units(s, &tmp);
+  uint32_t length = string_length(s);
   ubuf_add(b, '"');
-  for (uint32_t i = 0; i < str->length; i++) {
-    uint16_t c = str->units[i];
+  for (uint32_t i = 0; i < length; i++) {
+    uint16_t c = units[i];
     switch (c) {
     case '"': ubuf_add_ascii(b, "\\\""); continue;
     case '\\': ubuf_add_ascii(b, "\\\\"); continue;
@@ -330,9 +332,9 @@ static void quote(struct ubuf *b, Value s) {
     }
     bool lone = false;
     if (c >= 0xd800 && c <= 0xdbff)
-      lone = !(i + 1 < str->length && str->units[i + 1] >= 0xdc00 && str->units[i + 1] <= 0xdfff);
+      lone = !(i + 1 < length && units[i + 1] >= 0xdc00 && units[i + 1] <= 0xdfff);
     else if (c >= 0xdc00 && c <= 0xdfff)
-      lone = !(i > 0 && str->units[i - 1] >= 0xd800 && str->units[i - 1] <= 0xdbff);
+      lone = !(i > 0 && units[i - 1] >= 0xd800 && units[i - 1] <= 0xdbff);
     if (c < 0x20 || lone) {
       ubuf_add_ascii(b, "\\u");
       for (int shift = 12; shift >= 0; shift -= 4)
@@ -341,13 +343,19 @@ static void quote(struct ubuf *b, Value s) {
       ubuf_add(b, c);
     }
   }
+  ubuf_free(&tmp);
   ubuf_add(b, '"');
 }
 
 static bool skipped_in_object(Value v) { return v == JS_UNDEFINED || is_function(v); }
 
+/* A cycle repeats with some period L, so comparing with every ancestor at
+ * depths below 64 and at powers of two finds it by depth 2L while costing
+ * time linear in the depth, even for legitimately deep documents. */
+static bool time_to_check(size_t depth) { return depth < 64 || (depth & (depth - 1)) == 0; }
+
 static void enter(struct json_printer *pr, Value v) {
-  for (size_t i = 0; i < pr->depth; i++)
+  for (size_t i = 0; time_to_check(pr->depth) && i < pr->depth; i++)
     if (pr->ancestors[i] == v) {
       free(pr->ancestors);
       ubuf_free(&pr->out);
@@ -400,9 +408,10 @@ static void print_value(struct json_printer *pr, Value v) {
     if (!keys)
       js_fatal("out of memory in JSON.stringify");
     object_keys(v, keys, n);
+    bool reordered = order_keys(keys, n);
     bool first = true;
     for (size_t i = 0; i < n; i++) {
-      Value e = object_value_at(v, i);
+      Value e = reordered ? object_get(v, keys[i]) : object_value_at(v, i);
       if (skipped_in_object(e))
         continue;
       if (!first)

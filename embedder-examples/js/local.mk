@@ -38,3 +38,13 @@ embedder_examples_js_js_block_persist_SOURCES = $(js_sources)
 embedder_examples_js_js_block_persist_CPPFLAGS = $(js_cppflags) -DKN_COLLECTOR_BLOCK_PERSIST
 embedder_examples_js_js_block_persist_LDADD = collectors/libkn-block-persist.la -lm
 endif
+
+# Tests: the corpus on every built collector, then in stress mode; bad
+# input; JSON.  Each is a TAP shell script (see tests/tap.sh).
+js_tests = embedder-examples/js/tests/corpus.sh embedder-examples/js/tests/corpus-stress.sh \
+  embedder-examples/js/tests/errors.sh embedder-examples/js/tests/json.sh \
+  embedder-examples/js/tests/subset.sh
+TESTS += $(js_tests)
+EXTRA_DIST += $(js_tests) embedder-examples/js/tests/json-cases.js \
+  embedder-examples/js/tests/json-cases.out embedder-examples/js/tests/json-malformed.txt \
+  embedder-examples/js/tests/subset.js embedder-examples/js/tests/subset.out

@@ -27,9 +27,11 @@ enum {
   EXIT_OOM = 3,
 };
 
-static const size_t C_STACK_BYTES = (size_t)1 << 30;   /* reserved, touched as used */
+static const size_t C_STACK_BYTES = (size_t)256 << 20; /* reserved, touched as used */
 static const size_t C_STACK_MARGIN = (size_t)4 << 20;
 static const size_t VM_STACK_VALUES = (size_t)1 << 26; /* 512 MiB reserved */
+
+static const char DEFAULT_HEAP_MAX[] = "4g";
 
 static bool print_stats;
 
@@ -105,6 +107,9 @@ static void trace_object(void *obj, unsigned tag, struct kn_edges *edges, void *
     break;
   case TAG_DICT:
     push_values(edges, obj, 2);
+    break;
+  case TAG_ROPE:
+    push_values(edges, obj, ROPE_TRACED_FIELDS);
     break;
   default:
     break; /* strings, doubles, bytes: pointerless, never traced */
@@ -206,9 +211,9 @@ static void *interpreter_thread(void *data) {
   atexit(print_gc_stats);
   objects_init();
   builtins_init();
-  struct node *program = parse_program(run->file, run->src, run->len);
-  resolve_program(program);
-  run_program(program);
+  vm.program = parse_program(run->file, run->src, run->len);
+  resolve_program(vm.program);
+  run_program(vm.program);
   fflush(stdout);
   print_gc_stats();
   print_stats = false;
@@ -224,58 +229,72 @@ static void usage(FILE *out) {
           "  --heap-size=SIZE   initial heap size (suffixes k, m, g)\n"
           "  --gc-options=SPEC  kennel options, key=value,...  (--gc-options=help lists them)\n"
           "  --gc-stats         print the collector's statistics to stderr at exit\n"
-          "KENNEL_OPTIONS is read first; the command line overrides it.\n",
-          kn_collector_name());
+          "KENNEL_OPTIONS is read first; the command line overrides it.\n"
+          "The heap may grow to heap-max-size=%s unless an option says otherwise.\n",
+          kn_collector_name(), DEFAULT_HEAP_MAX);
+}
+
+static int usage_error(struct kn_options *opts) {
+  kn_options_destroy(opts);
+  return EXIT_USAGE;
 }
 
 int main(int argc, char **argv) {
   struct run run = {.status = EXIT_JS_ERROR};
   run.opts = kn_options_create();
+  /* Like Node's default heap limit: a runaway program ends with an error
+   * instead of taking the machine's memory.  Options below may change it. */
+  if (!kn_options_set(run.opts, "heap-max-size", DEFAULT_HEAP_MAX)) {
+    fprintf(stderr, "js: heap-max-size: %s\n", kn_options_error(run.opts));
+    return usage_error(run.opts);
+  }
   if (!kn_options_parse_env(run.opts, "KENNEL_OPTIONS")) {
     fprintf(stderr, "js: KENNEL_OPTIONS: %s\n", kn_options_error(run.opts));
-    return EXIT_USAGE;
+    return usage_error(run.opts);
   }
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (strncmp(a, "--heap-size=", 12) == 0) {
       if (!kn_options_set(run.opts, "heap-size", a + 12)) {
         fprintf(stderr, "js: --heap-size: %s\n", kn_options_error(run.opts));
-        return EXIT_USAGE;
+        return usage_error(run.opts);
       }
     } else if (strncmp(a, "--gc-options=", 13) == 0) {
       if (strcmp(a + 13, "help") == 0) {
         kn_options_print_help(stdout);
+        kn_options_destroy(run.opts);
         return 0;
       }
       if (!kn_options_parse(run.opts, a + 13)) {
         fprintf(stderr, "js: --gc-options: %s\n", kn_options_error(run.opts));
-        return EXIT_USAGE;
+        return usage_error(run.opts);
       }
     } else if (strcmp(a, "--gc-stats") == 0) {
       print_stats = true;
     } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
       usage(stdout);
+      kn_options_destroy(run.opts);
       return 0;
     } else if (a[0] == '-' && a[1]) {
       fprintf(stderr, "js: unknown option '%s'\n", a);
       usage(stderr);
-      return EXIT_USAGE;
+      return usage_error(run.opts);
     } else if (run.file) {
       fprintf(stderr, "js: more than one program given\n");
-      return EXIT_USAGE;
+      return usage_error(run.opts);
     } else {
       run.file = a;
     }
   }
   if (!run.file) {
     usage(stderr);
-    return EXIT_USAGE;
+    return usage_error(run.opts);
   }
   vm.file = run.file;
   run.src = read_file(run.file, &run.len);
   if (!run.src) {
     fprintf(stderr, "js: cannot read %s: %s\n", run.file, strerror(errno));
-    return EXIT_USAGE;
+    return usage_error(run.opts);
   }
   pthread_attr_t attr;
   pthread_t thread;
@@ -285,7 +304,7 @@ int main(int argc, char **argv) {
     err = pthread_create(&thread, &attr, interpreter_thread, &run);
   if (err) {
     fprintf(stderr, "js: cannot start the interpreter thread: %s\n", strerror(err));
-    return EXIT_USAGE;
+    return usage_error(run.opts);
   }
   pthread_join(thread, NULL);
   pthread_attr_destroy(&attr);

@@ -13,6 +13,7 @@
  * maps, with computed keys) switches to dictionary mode: its own hash
  * table, no shared shape. */
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "ast.h"
@@ -35,7 +36,7 @@ Value alloc_values(size_t n, unsigned kind) {
 
 static bool units_equal(Value s, const uint16_t *u, size_t len) {
   struct js_string *str = as_string(s);
-  return str->length == len && memcmp(str->units, u, len * sizeof(uint16_t)) == 0;
+  return str->length == len && (len == 0 || memcmp(str->units, u, len * sizeof(uint16_t)) == 0);
 }
 
 static void intern_grow(void) {
@@ -455,4 +456,55 @@ void objects_init(void) {
   pop();
   for (int i = 0; i < ATOM_COUNT; i++)
     vm.atoms[i] = intern_ascii(atom_names[i]);
+}
+
+/* ---- Property order ------------------------------------------------------- */
+
+static bool index_key(Value key, uint32_t *out) {
+  struct js_string *s = as_string(key);
+  if (s->length == 0 || s->length > 9 || (s->units[0] == '0' && s->length > 1))
+    return false;
+  uint32_t v = 0;
+  for (uint32_t i = 0; i < s->length; i++) {
+    if (s->units[i] < '0' || s->units[i] > '9')
+      return false;
+    v = v * 10 + (s->units[i] - '0');
+  }
+  *out = v;
+  return true;
+}
+
+/* JavaScript lists integer-like keys first, in ascending order, then the
+ * others in insertion order.  Reorders keys[0..n); false if it had
+ * nothing to do (the keys are then in slot order). */
+bool order_keys(Value *keys, size_t n) {
+  size_t nindex = 0;
+  uint32_t v;
+  for (size_t i = 0; i < n; i++)
+    nindex += index_key(keys[i], &v);
+  if (nindex == 0)
+    return false;
+  Value *sorted = malloc(n * sizeof *sorted);
+  uint32_t *nums = malloc(nindex * sizeof *nums);
+  if (!sorted || !nums)
+    js_fatal("out of memory ordering keys");
+  size_t k = 0, rest = nindex;
+  for (size_t i = 0; i < n; i++) {
+    if (index_key(keys[i], &v)) {
+      size_t j = k++;
+      while (j > 0 && nums[j - 1] > v) { /* insertion sort: few index keys */
+        nums[j] = nums[j - 1];
+        sorted[j] = sorted[j - 1];
+        j--;
+      }
+      nums[j] = v;
+      sorted[j] = keys[i];
+    } else {
+      sorted[rest++] = keys[i];
+    }
+  }
+  memcpy(keys, sorted, n * sizeof *keys);
+  free(sorted);
+  free(nums);
+  return true;
 }

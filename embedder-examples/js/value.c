@@ -34,7 +34,9 @@ int format_number(double d, char *buf) {
   if (d == trunc(d) && fabs(d) < 9007199254740992.0)
     return sprintf(buf, "%lld", (long long)d);
   char tmp[40];
-  for (int prec = 15; prec <= 17; prec++) {
+  /* 15 digits find the shortest form when it has 15 or fewer, except for
+   * subnormals, whose precision is lower: search those from 1 digit. */
+  for (int prec = fabs(d) < 2.2250738585072014e-308 ? 1 : 15; prec <= 17; prec++) {
     snprintf(tmp, sizeof tmp, "%.*e", prec - 1, d);
     if (strtod(tmp, NULL) == d)
       break;
@@ -127,9 +129,13 @@ uint32_t string_hash(Value s) {
   return str->hash;
 }
 
+static bool units_equal_any(Value a, Value b);
+
 bool string_equal(Value a, Value b) {
   if (a == b)
     return true;
+  if (is_rope(a) || is_rope(b))
+    return units_equal_any(a, b);
   struct js_string *x = as_string(a), *y = as_string(b);
   if (ptr_tag(a) == TAG_ISTRING && ptr_tag(b) == TAG_ISTRING)
     return false;
@@ -138,20 +144,92 @@ bool string_equal(Value a, Value b) {
 }
 
 int string_compare(Value a, Value b) {
-  struct js_string *x = as_string(a), *y = as_string(b);
-  uint32_t n = x->length < y->length ? x->length : y->length;
+  struct ubuf ta = {0}, tb = {0};
+  const uint16_t *x = string_units(a, &ta), *y = string_units(b, &tb);
+  uint32_t lx = string_length(a), ly = string_length(b);
+  uint32_t n = lx < ly ? lx : ly;
+  int r = lx < ly ? -1 : lx > ly ? 1 : 0;
   for (uint32_t i = 0; i < n; i++)
-    if (x->units[i] != y->units[i])
-      return x->units[i] < y->units[i] ? -1 : 1;
-  return x->length < y->length ? -1 : x->length > y->length ? 1 : 0;
+    if (x[i] != y[i]) {
+      r = x[i] < y[i] ? -1 : 1;
+      break;
+    }
+  ubuf_free(&ta);
+  ubuf_free(&tb);
+  return r;
+}
+
+uint32_t string_length(Value s) {
+  return is_rope(s) ? as_rope(s)->length : as_string(s)->length;
+}
+
+/* Copies the units of a rope into dst (its length), right to left, with an
+ * explicit stack: ropes may be millions of levels deep. */
+static void rope_copy(Value rope, uint16_t *dst) {
+  size_t pos = as_rope(rope)->length, depth = 0, cap = 64;
+  Value *stack = malloc(cap * sizeof *stack);
+  if (!stack)
+    js_fatal("out of memory flattening a string");
+  stack[depth++] = rope;
+  while (depth) {
+    Value v = stack[--depth];
+    if (is_rope(v) && as_rope(v)->right == JS_UNDEFINED)
+      v = as_rope(v)->left;
+    if (!is_rope(v)) {
+      struct js_string *s = as_string(v);
+      pos -= s->length;
+      if (s->length)
+        memcpy(dst + pos, s->units, s->length * sizeof(uint16_t));
+      continue;
+    }
+    if (depth + 2 > cap) {
+      cap *= 2;
+      stack = realloc(stack, cap * sizeof *stack);
+      if (!stack)
+        js_fatal("out of memory flattening a string");
+    }
+    stack[depth++] = as_rope(v)->left;
+    stack[depth++] = as_rope(v)->right; /* popped first: fills the end */
+  }
+  free(stack);
+}
+
+Value flatten(Value *slot) {
+  if (!is_rope(*slot))
+    return *slot;
+  if (as_rope(*slot)->right == JS_UNDEFINED)
+    return *slot = as_rope(*slot)->left;
+  Value flat = alloc_string(as_rope(*slot)->length); /* moves the rope: re-read */
+  rope_copy(*slot, as_string(flat)->units);
+  struct js_rope *r = as_rope(*slot);
+  store(r, &r->left, flat);
+  r->right = JS_UNDEFINED;
+  return *slot = flat;
+}
+
+const uint16_t *string_units(Value s, struct ubuf *tmp) {
+  if (!is_rope(s))
+    return as_string(s)->units;
+  tmp->len = 0;
+  ubuf_add_string(tmp, s);
+  return tmp->u;
 }
 
 Value string_concat(Value *a, Value *b) {
-  size_t la = as_string(*a)->length, lb = as_string(*b)->length;
+  size_t la = string_length(*a), lb = string_length(*b);
   if (la == 0)
     return *b;
   if (lb == 0)
     return *a;
+  if (la + lb >= ROPE_MIN_LENGTH) {
+    if (la + lb > 0x3fffffff)
+      js_error_at(vm_current_node, "RangeError", "Invalid string length");
+    struct js_rope *r = vm_alloc(sizeof *r, KN_ALLOC_TRACED, TAG_ROPE);
+    store(r, &r->left, *a);
+    store(r, &r->right, *b);
+    r->length = (uint32_t)(la + lb);
+    return (Value)r;
+  }
   Value r = alloc_string(la + lb); /* may move *a and *b: read them after */
   memcpy(as_string(r)->units, as_string(*a)->units, la * sizeof(uint16_t));
   memcpy(as_string(r)->units + la, as_string(*b)->units, lb * sizeof(uint16_t));
@@ -185,7 +263,15 @@ void ubuf_add_ascii(struct ubuf *b, const char *s) {
 }
 
 void ubuf_add_string(struct ubuf *b, Value s) {
+  if (is_rope(s)) {
+    ubuf_reserve(b, as_rope(s)->length);
+    rope_copy(s, b->u + b->len);
+    b->len += as_rope(s)->length;
+    return;
+  }
   struct js_string *str = as_string(s);
+  if (str->length == 0)
+    return;
   ubuf_reserve(b, str->length);
   memcpy(b->u + b->len, str->units, str->length * sizeof(uint16_t));
   b->len += str->length;
@@ -234,7 +320,7 @@ void ubuf_add_value(struct ubuf *b, Value v) {
 
 Value to_string(Value *slot) {
   if (is_string(*slot))
-    return *slot;
+    return flatten(slot);
   struct ubuf b = {0};
   ubuf_add_value(&b, *slot);
   Value s = make_string_units(b.u, b.len);
@@ -279,6 +365,8 @@ static bool is_js_space(uint16_t c) {
 }
 
 static double string_to_number(Value s) {
+  if (is_rope(s))
+    return NAN; /* 128 units or more: never a number literal we accept */
   struct js_string *str = as_string(s);
   size_t i = 0, n = str->length;
   while (i < n && is_js_space(str->units[i]))
@@ -385,7 +473,7 @@ bool to_boolean(Value v) {
     return d == d && d != 0;
   }
   if (is_string(v))
-    return as_string(v)->length != 0;
+    return string_length(v) != 0;
   return true;
 }
 
@@ -418,6 +506,17 @@ bool js_strict_equal(Value a, Value b) {
   return false;
 }
 
+/* Equality of two strings, flat or not, without allocating. */
+static bool units_equal_any(Value a, Value b) {
+  struct ubuf ta = {0}, tb = {0};
+  uint32_t n = string_length(a);
+  bool eq = n == string_length(b) &&
+            memcmp(string_units(a, &ta), string_units(b, &tb), n * sizeof(uint16_t)) == 0;
+  ubuf_free(&ta);
+  ubuf_free(&tb);
+  return eq;
+}
+
 static bool is_nullish(Value v) { return v == JS_NULL || v == JS_UNDEFINED; }
 
 bool js_loose_equal(Value a, Value b) {
@@ -438,8 +537,10 @@ bool js_loose_equal(Value a, Value b) {
     ubuf_add_value(&u, obj);
     bool eq;
     if (is_string(prim)) {
-      struct js_string *s = as_string(prim);
-      eq = s->length == u.len && memcmp(s->units, u.u, u.len * 2) == 0;
+      struct ubuf tmp = {0};
+      eq = string_length(prim) == u.len &&
+           (u.len == 0 || memcmp(string_units(prim, &tmp), u.u, u.len * 2) == 0);
+      ubuf_free(&tmp);
     } else {
       eq = to_number(obj) == to_number(prim);
     }
