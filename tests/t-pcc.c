@@ -295,13 +295,17 @@ static void inactive_mutator_roots_are_updated(void) {
   s.heap = th.heap;
   pthread_t thread;
   CHECK(pthread_create(&thread, NULL, sleeping_mutator, &s) == 0);
+  kn_mutator_deactivate(th.mut); /* the sleeper may collect while we wait */
   while (sem_wait(&s.inactive))
     ;
+  kn_mutator_reactivate(th.mut);
   kn_collect(th.mut, KN_COLLECT_MAJOR);
   kn_collect(th.mut, KN_COLLECT_MAJOR);
   CHECKF(s.slot != s.before, "the sleeper's frame root was not updated");
   sem_post(&s.wake);
+  kn_mutator_deactivate(th.mut);
   CHECK(pthread_join(thread, NULL) == 0);
+  kn_mutator_reactivate(th.mut);
   test_heap_destroy(&th);
 }
 
@@ -367,7 +371,38 @@ static void heap_shrinks_after_garbage(void) {
   test_heap_destroy(&th);
 }
 
+/* ---- A fixed heap's budget covers blocks, reserve and large objects ------- */
+
+static void fixed_budget_holds(void) {
+  struct test_heap th = test_heap_create("heap-size=4m,heap-policy=fixed");
+  static void *roots[8];
+  for (int i = 0; i < 8; i++) {
+    CHECK(kn_heap_add_root(th.heap, &roots[i]));
+    roots[i] = test_blob(th.mut, 200000, (unsigned)i); /* 1.6 MB of large objects */
+  }
+  static void *list;
+  CHECK(kn_heap_add_root(th.heap, &list));
+  for (uint32_t i = 0; i < 100000; i++) {
+    struct tnode *n = test_node(th.mut, i, 2);
+    if (i % 8 == 0) { /* about 100 kB stays live */
+      n->fields[0] = list;
+      list = n;
+    }
+    if (i % 10000 == 0)
+      list = NULL;
+  }
+  struct kn_stats stats;
+  kn_heap_get_stats(th.heap, &stats);
+  CHECKF(stats.peak_heap_bytes <= 4u << 20, "peak %llu exceeds the 4 MB budget",
+         (unsigned long long)stats.peak_heap_bytes);
+  CHECK(stats.collections[KN_COLLECT_MAJOR] >= 2);
+  for (int i = 0; i < 8; i++)
+    CHECK(test_blob_intact(roots[i], 200000, (unsigned)i));
+  test_heap_destroy(&th);
+}
+
 const struct kn_test_case kn_collector_cases[] = {
+  {"pcc/fixed-budget-holds", fixed_budget_holds},
   {"pcc/threads-build-share-and-verify", threads_build_share_and_verify},
   {"pcc/attach-detach-while-allocating", attach_detach_while_allocating},
   {"pcc/inactive-mutator-roots-are-updated", inactive_mutator_roots_are_updated},
