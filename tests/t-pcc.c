@@ -311,37 +311,72 @@ static void inactive_mutator_roots_are_updated(void) {
 
 /* ---- Racing evacuations keep one copy per object ----------------------------- */
 
+/* A layered DAG: each node points to FANOUT random nodes of the layer
+ * below, so every node has several parents and workers tracing different
+ * parents race to evacuate it.  After each collection every node reached
+ * must have one address, and its edges the model's targets. */
+enum { LAYERS = 40, WIDTH = 500, FANOUT = 4 };
+
+static uint32_t dag_edges[LAYERS * WIDTH][FANOUT];
+
+static void check_dag(struct tnode *top) {
+  void **address = calloc(LAYERS * WIDTH, sizeof *address);
+  struct tnode **stack = malloc(LAYERS * WIDTH * sizeof *stack);
+  CHECK(address && stack);
+  size_t depth = 0, reached = 0;
+  for (uint32_t j = 0; j < WIDTH; j++) {
+    struct tnode *n = top->fields[j];
+    CHECKF(n->id == j, "top slot %u holds node %u", j, n->id);
+    if (!address[j]) {
+      address[j] = n;
+      stack[depth++] = n;
+    }
+  }
+  while (depth) {
+    struct tnode *n = stack[--depth];
+    reached++;
+    if (n->id / WIDTH == LAYERS - 1)
+      continue;
+    for (int f = 0; f < FANOUT; f++) {
+      struct tnode *child = n->fields[f];
+      uint32_t want = dag_edges[n->id][f];
+      CHECKF(child && child->id == want, "node %u edge %d: expected %u", n->id, f, want);
+      if (!address[want]) {
+        address[want] = child;
+        stack[depth++] = child;
+      }
+      CHECKF(address[want] == child, "node %u has two copies: %p and %p", want, address[want],
+             (void *)child);
+    }
+  }
+  CHECK(reached >= WIDTH);
+  free(stack);
+  free(address);
+}
+
 static void shared_dag_keeps_identity(void) {
   struct test_heap th = test_heap_create("parallelism=4");
-  enum { NODES = 20000, FANOUT = 4 };
-  static void *table;
-  CHECK(kn_heap_add_root(th.heap, &table));
-  /* A table node roots every node; each node points to FANOUT earlier ones,
-   * mostly among the first few, so many workers meet the same objects. */
-  table = kn_allocate(th.mut, sizeof(struct tnode) + NODES * sizeof(void *), KN_ALLOC_TRACED,
-                      TAG_NODE);
-  ((struct tnode *)table)->nfields = NODES;
+  static void *below, *above;
+  CHECK(kn_heap_add_root(th.heap, &below) && kn_heap_add_root(th.heap, &above));
   uint64_t rng = kn_test_seed();
-  for (uint32_t i = 0; i < NODES; i++) {
-    struct tnode *n = test_node(th.mut, i, FANOUT);
-    for (int f = 0; f < FANOUT && i; f++) {
-      uint64_t r = kn_test_random(&rng);
-      uint32_t to = r % 2 ? (uint32_t)(r >> 8) % (i < 16 ? i : 16) : (uint32_t)(r >> 8) % i;
-      n->fields[f] = ((struct tnode *)table)->fields[to];
+  for (int layer = LAYERS - 1; layer >= 0; layer--) {
+    above = test_node(th.mut, UINT32_MAX, WIDTH); /* holds the layer being built */
+    for (uint32_t j = 0; j < WIDTH; j++) {
+      uint32_t id = (uint32_t)layer * WIDTH + j;
+      struct tnode *n = test_node(th.mut, id, layer == LAYERS - 1 ? 0 : FANOUT);
+      for (uint32_t f = 0; f < n->nfields; f++) {
+        uint32_t k = (uint32_t)(kn_test_random(&rng) % WIDTH);
+        n->fields[f] = ((struct tnode *)below)->fields[k];
+        dag_edges[id][f] = ((struct tnode *)n->fields[f])->id;
+      }
+      ((struct tnode *)above)->fields[j] = n;
     }
-    ((struct tnode *)table)->fields[i] = n;
+    below = above;
   }
+  above = NULL;
   for (int c = 0; c < 3; c++) {
     kn_collect(th.mut, KN_COLLECT_MAJOR);
-    struct tnode *t = table;
-    for (uint32_t i = 0; i < NODES; i++) {
-      struct tnode *n = t->fields[i];
-      CHECKF(n->id == i, "table entry %u holds node %u", i, n->id);
-      for (int f = 0; f < FANOUT && i; f++) {
-        struct tnode *to = n->fields[f];
-        CHECKF(to == t->fields[to->id], "node %u: edge to %u is a second copy", i, to->id);
-      }
-    }
+    check_dag(below);
   }
   test_heap_destroy(&th);
 }
