@@ -144,8 +144,10 @@ static void *mutator_worker(void *p) {
       __atomic_store_n(&shared_lists[a->index], slots[SLOTS], __ATOMIC_RELEASE);
       slots[SLOTS] = NULL;
     }
-    if (round % 8 == 4)
-      check_shared(mut, &slots[SLOTS + 1], (a->index + 1 + (unsigned)(r >> 40) % (WORKERS - 1)) % WORKERS);
+    if (round % 8 == 4) {
+      unsigned other = (a->index + 1 + (unsigned)(r >> 40) % (WORKERS - 1)) % WORKERS;
+      check_shared(mut, &slots[SLOTS + 1], other);
+    }
     if (round % 100 == 50)
       kn_collect(mut, KN_COLLECT_MAJOR);
     if (collections_now() != checked_at) {
@@ -254,6 +256,41 @@ static void attach_detach_while_allocating(void) {
   __atomic_store_n(&stop_allocating, 1, __ATOMIC_RELAXED);
   for (int i = 0; i < STEADY; i++)
     CHECK(pthread_join(steady[i], NULL) == 0);
+  kn_mutator_reactivate(th.mut);
+  CHECKF(collections_now() >= 10, "only %llu collections", (unsigned long long)collections_now());
+  test_heap_destroy(&th);
+}
+
+/* A small fixed heap shared by four allocating threads: each collection's
+ * free blocks go to whoever asks first, and nobody may give up for that. */
+static void *small_heap_worker(void *p) {
+  struct worker_args *a = p;
+  set_thread_index(a->index + 1);
+  struct kn_mutator *mut = kn_mutator_attach(a->heap);
+  CHECK(mut);
+  void *slot = NULL;
+  struct kn_frame frame;
+  kn_frame_push(mut, &frame, &slot, 1);
+  for (uint32_t i = 0; i < 1000; i++) { /* about 3 MB each */
+    build_list(mut, &slot, i * 100, 100);
+    check_list(slot, i * 100, 100);
+  }
+  kn_frame_pop(mut, &frame);
+  kn_mutator_detach(mut);
+  return NULL;
+}
+
+static void fixed_heap_shared_by_threads(void) {
+  struct test_heap th = threaded_heap("heap-size=1m,heap-policy=fixed");
+  pthread_t threads[WORKERS];
+  struct worker_args args[WORKERS];
+  kn_mutator_deactivate(th.mut);
+  for (unsigned i = 0; i < WORKERS; i++) {
+    args[i] = (struct worker_args){th.heap, i};
+    CHECK(pthread_create(&threads[i], NULL, small_heap_worker, &args[i]) == 0);
+  }
+  for (int i = 0; i < WORKERS; i++)
+    CHECK(pthread_join(threads[i], NULL) == 0);
   kn_mutator_reactivate(th.mut);
   CHECKF(collections_now() >= 10, "only %llu collections", (unsigned long long)collections_now());
   test_heap_destroy(&th);
@@ -440,6 +477,7 @@ const struct kn_test_case kn_collector_cases[] = {
   {"pcc/fixed-budget-holds", fixed_budget_holds},
   {"pcc/threads-build-share-and-verify", threads_build_share_and_verify},
   {"pcc/attach-detach-while-allocating", attach_detach_while_allocating},
+  {"pcc/fixed-heap-shared-by-threads", fixed_heap_shared_by_threads},
   {"pcc/inactive-mutator-roots-are-updated", inactive_mutator_roots_are_updated},
   {"pcc/shared-dag-keeps-identity", shared_dag_keeps_identity},
   {"pcc/heap-shrinks-after-garbage", heap_shrinks_after_garbage},
