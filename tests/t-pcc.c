@@ -144,8 +144,10 @@ static void *mutator_worker(void *p) {
       __atomic_store_n(&shared_lists[a->index], slots[SLOTS], __ATOMIC_RELEASE);
       slots[SLOTS] = NULL;
     }
-    if (round % 8 == 4)
-      check_shared(mut, &slots[SLOTS + 1], (a->index + 1 + (unsigned)(r >> 40) % (WORKERS - 1)) % WORKERS);
+    if (round % 8 == 4) {
+      unsigned other = (a->index + 1 + (unsigned)(r >> 40) % (WORKERS - 1)) % WORKERS;
+      check_shared(mut, &slots[SLOTS + 1], other);
+    }
     if (round % 100 == 50)
       kn_collect(mut, KN_COLLECT_MAJOR);
     if (collections_now() != checked_at) {
@@ -259,6 +261,41 @@ static void attach_detach_while_allocating(void) {
   test_heap_destroy(&th);
 }
 
+/* A small fixed heap shared by four allocating threads: each collection's
+ * free blocks go to whoever asks first, and nobody may give up for that. */
+static void *small_heap_worker(void *p) {
+  struct worker_args *a = p;
+  set_thread_index(a->index + 1);
+  struct kn_mutator *mut = kn_mutator_attach(a->heap);
+  CHECK(mut);
+  void *slot = NULL;
+  struct kn_frame frame;
+  kn_frame_push(mut, &frame, &slot, 1);
+  for (uint32_t i = 0; i < 1000; i++) { /* about 3 MB each */
+    build_list(mut, &slot, i * 100, 100);
+    check_list(slot, i * 100, 100);
+  }
+  kn_frame_pop(mut, &frame);
+  kn_mutator_detach(mut);
+  return NULL;
+}
+
+static void fixed_heap_shared_by_threads(void) {
+  struct test_heap th = threaded_heap("heap-size=1m,heap-policy=fixed");
+  pthread_t threads[WORKERS];
+  struct worker_args args[WORKERS];
+  kn_mutator_deactivate(th.mut);
+  for (unsigned i = 0; i < WORKERS; i++) {
+    args[i] = (struct worker_args){th.heap, i};
+    CHECK(pthread_create(&threads[i], NULL, small_heap_worker, &args[i]) == 0);
+  }
+  for (int i = 0; i < WORKERS; i++)
+    CHECK(pthread_join(threads[i], NULL) == 0);
+  kn_mutator_reactivate(th.mut);
+  CHECKF(collections_now() >= 10, "only %llu collections", (unsigned long long)collections_now());
+  test_heap_destroy(&th);
+}
+
 /* ---- An inactive mutator does not hold collections up ------------------------ */
 
 struct sleeper {
@@ -295,49 +332,88 @@ static void inactive_mutator_roots_are_updated(void) {
   s.heap = th.heap;
   pthread_t thread;
   CHECK(pthread_create(&thread, NULL, sleeping_mutator, &s) == 0);
+  kn_mutator_deactivate(th.mut); /* the sleeper may collect while we wait */
   while (sem_wait(&s.inactive))
     ;
+  kn_mutator_reactivate(th.mut);
   kn_collect(th.mut, KN_COLLECT_MAJOR);
   kn_collect(th.mut, KN_COLLECT_MAJOR);
   CHECKF(s.slot != s.before, "the sleeper's frame root was not updated");
   sem_post(&s.wake);
+  kn_mutator_deactivate(th.mut);
   CHECK(pthread_join(thread, NULL) == 0);
+  kn_mutator_reactivate(th.mut);
   test_heap_destroy(&th);
 }
 
 /* ---- Racing evacuations keep one copy per object ----------------------------- */
 
+/* A layered DAG: each node points to FANOUT random nodes of the layer
+ * below, so every node has several parents and workers tracing different
+ * parents race to evacuate it.  After each collection every node reached
+ * must have one address, and its edges the model's targets. */
+enum { LAYERS = 40, WIDTH = 500, FANOUT = 4 };
+
+static uint32_t dag_edges[LAYERS * WIDTH][FANOUT];
+
+static void check_dag(struct tnode *top) {
+  void **address = calloc(LAYERS * WIDTH, sizeof *address);
+  struct tnode **stack = malloc(LAYERS * WIDTH * sizeof *stack);
+  CHECK(address && stack);
+  size_t depth = 0, reached = 0;
+  for (uint32_t j = 0; j < WIDTH; j++) {
+    struct tnode *n = top->fields[j];
+    CHECKF(n->id == j, "top slot %u holds node %u", j, n->id);
+    if (!address[j]) {
+      address[j] = n;
+      stack[depth++] = n;
+    }
+  }
+  while (depth) {
+    struct tnode *n = stack[--depth];
+    reached++;
+    if (n->id / WIDTH == LAYERS - 1)
+      continue;
+    for (int f = 0; f < FANOUT; f++) {
+      struct tnode *child = n->fields[f];
+      uint32_t want = dag_edges[n->id][f];
+      CHECKF(child && child->id == want, "node %u edge %d: expected %u", n->id, f, want);
+      if (!address[want]) {
+        address[want] = child;
+        stack[depth++] = child;
+      }
+      CHECKF(address[want] == child, "node %u has two copies: %p and %p", want, address[want],
+             (void *)child);
+    }
+  }
+  CHECK(reached >= WIDTH);
+  free(stack);
+  free(address);
+}
+
 static void shared_dag_keeps_identity(void) {
   struct test_heap th = test_heap_create("parallelism=4");
-  enum { NODES = 20000, FANOUT = 4 };
-  static void *table;
-  CHECK(kn_heap_add_root(th.heap, &table));
-  /* A table node roots every node; each node points to FANOUT earlier ones,
-   * mostly among the first few, so many workers meet the same objects. */
-  table = kn_allocate(th.mut, sizeof(struct tnode) + NODES * sizeof(void *), KN_ALLOC_TRACED,
-                      TAG_NODE);
-  ((struct tnode *)table)->nfields = NODES;
+  static void *below, *above;
+  CHECK(kn_heap_add_root(th.heap, &below) && kn_heap_add_root(th.heap, &above));
   uint64_t rng = kn_test_seed();
-  for (uint32_t i = 0; i < NODES; i++) {
-    struct tnode *n = test_node(th.mut, i, FANOUT);
-    for (int f = 0; f < FANOUT && i; f++) {
-      uint64_t r = kn_test_random(&rng);
-      uint32_t to = r % 2 ? (uint32_t)(r >> 8) % (i < 16 ? i : 16) : (uint32_t)(r >> 8) % i;
-      n->fields[f] = ((struct tnode *)table)->fields[to];
+  for (int layer = LAYERS - 1; layer >= 0; layer--) {
+    above = test_node(th.mut, UINT32_MAX, WIDTH); /* holds the layer being built */
+    for (uint32_t j = 0; j < WIDTH; j++) {
+      uint32_t id = (uint32_t)layer * WIDTH + j;
+      struct tnode *n = test_node(th.mut, id, layer == LAYERS - 1 ? 0 : FANOUT);
+      for (uint32_t f = 0; f < n->nfields; f++) {
+        uint32_t k = (uint32_t)(kn_test_random(&rng) % WIDTH);
+        n->fields[f] = ((struct tnode *)below)->fields[k];
+        dag_edges[id][f] = ((struct tnode *)n->fields[f])->id;
+      }
+      ((struct tnode *)above)->fields[j] = n;
     }
-    ((struct tnode *)table)->fields[i] = n;
+    below = above;
   }
+  above = NULL;
   for (int c = 0; c < 3; c++) {
     kn_collect(th.mut, KN_COLLECT_MAJOR);
-    struct tnode *t = table;
-    for (uint32_t i = 0; i < NODES; i++) {
-      struct tnode *n = t->fields[i];
-      CHECKF(n->id == i, "table entry %u holds node %u", i, n->id);
-      for (int f = 0; f < FANOUT && i; f++) {
-        struct tnode *to = n->fields[f];
-        CHECKF(to == t->fields[to->id], "node %u: edge to %u is a second copy", i, to->id);
-      }
-    }
+    check_dag(below);
   }
   test_heap_destroy(&th);
 }
@@ -367,9 +443,41 @@ static void heap_shrinks_after_garbage(void) {
   test_heap_destroy(&th);
 }
 
+/* ---- A fixed heap's budget covers blocks, reserve and large objects ------- */
+
+static void fixed_budget_holds(void) {
+  struct test_heap th = test_heap_create("heap-size=4m,heap-policy=fixed");
+  static void *roots[8];
+  for (int i = 0; i < 8; i++) {
+    CHECK(kn_heap_add_root(th.heap, &roots[i]));
+    roots[i] = test_blob(th.mut, 200000, (unsigned)i); /* 1.6 MB of large objects */
+  }
+  static void *list;
+  CHECK(kn_heap_add_root(th.heap, &list));
+  for (uint32_t i = 0; i < 100000; i++) {
+    struct tnode *n = test_node(th.mut, i, 2);
+    if (i % 8 == 0) { /* about 100 kB stays live */
+      n->fields[0] = list;
+      list = n;
+    }
+    if (i % 10000 == 0)
+      list = NULL;
+  }
+  struct kn_stats stats;
+  kn_heap_get_stats(th.heap, &stats);
+  CHECKF(stats.peak_heap_bytes <= 4u << 20, "peak %llu exceeds the 4 MB budget",
+         (unsigned long long)stats.peak_heap_bytes);
+  CHECK(stats.collections[KN_COLLECT_MAJOR] >= 2);
+  for (int i = 0; i < 8; i++)
+    CHECK(test_blob_intact(roots[i], 200000, (unsigned)i));
+  test_heap_destroy(&th);
+}
+
 const struct kn_test_case kn_collector_cases[] = {
+  {"pcc/fixed-budget-holds", fixed_budget_holds},
   {"pcc/threads-build-share-and-verify", threads_build_share_and_verify},
   {"pcc/attach-detach-while-allocating", attach_detach_while_allocating},
+  {"pcc/fixed-heap-shared-by-threads", fixed_heap_shared_by_threads},
   {"pcc/inactive-mutator-roots-are-updated", inactive_mutator_roots_are_updated},
   {"pcc/shared-dag-keeps-identity", shared_dag_keeps_identity},
   {"pcc/heap-shrinks-after-garbage", heap_shrinks_after_garbage},

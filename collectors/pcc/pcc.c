@@ -42,7 +42,8 @@ const struct kn_option_spec kn_collector_options[] = {
 /* A partly filled survivor block is worth continuing if this much is free. */
 #define PCC_PARTIAL_MIN_ROOM ((size_t)4096)
 
-static void collect(struct kn_heap *heap, struct kn_mutator *mut, uint64_t epoch);
+static bool collect(struct kn_heap *heap, struct kn_mutator *mut, uint64_t epoch,
+                    bool take_block);
 static void retire_mutator_block(struct kn_mutator *mut);
 
 static struct kn_mutator *mutator_of(struct kn_mutator_entry *e) {
@@ -72,7 +73,8 @@ bool kn_heap_create(struct kn_options *opts, const struct kn_embedder *embedder,
     free(mut);
     return false;
   }
-  unsigned nworkers = kn_tracer_workers_for((unsigned)kn_option(heap->common.opts, "parallelism"));
+  unsigned parallelism = (unsigned)kn_option(heap->common.opts, "parallelism");
+  unsigned nworkers = kn_tracer_workers_for(parallelism);
   heap->tracer = kn_tracer_create(nworkers);
   heap->workers = heap->tracer ? calloc(nworkers, sizeof *heap->workers) : NULL;
   if (!heap->workers) {
@@ -242,8 +244,12 @@ static void *allocate_small(struct kn_mutator *mut, size_t size, unsigned kind, 
     uint64_t epoch = kn_mutators_epoch(&heap->mutators);
     if (next_block(mut))
       continue;
-    collect(heap, mut, epoch);
-    if (next_block(mut) || grow(heap))
+    /* Our own collection takes a block before the others wake, so that
+     * they cannot use up what it freed; if another thread collected first,
+     * what it freed is worth a try. */
+    if (!collect(heap, mut, epoch, true))
+      continue;
+    if (mut->block || grow(heap))
       continue;
     if (!kn_heap_exhausted(&heap->common, size, pcc_footprint(heap)))
       return NULL;
@@ -292,8 +298,7 @@ static void *allocate_large(struct kn_mutator *mut, size_t size, unsigned kind, 
     }
     pthread_mutex_unlock(&heap->lock);
     if (!collected) {
-      collect(heap, mut, epoch);
-      collected = true;
+      collected = collect(heap, mut, epoch, false); /* else: retry after theirs */
       continue;
     }
     collected = false;
@@ -318,7 +323,7 @@ void *kn_allocate_slow(struct kn_mutator *mut, size_t size, unsigned kind, unsig
   }
   kn_safepoint(mut);
   if (stress_tick(mut))
-    collect(heap, mut, KN_ANY_EPOCH);
+    collect(heap, mut, KN_ANY_EPOCH, false);
   if (size > KN_PCC_LARGE_THRESHOLD || (kind & KN_ALLOC_LARGE))
     return allocate_large(mut, size, kind, tag);
   return allocate_small(mut, size, kind, tag);
@@ -326,7 +331,7 @@ void *kn_allocate_slow(struct kn_mutator *mut, size_t size, unsigned kind, unsig
 
 void kn_collect(struct kn_mutator *mut, enum kn_collection_kind kind) {
   (void)kind; /* no generations: every collection is major */
-  collect(mut->heap, mut, KN_ANY_EPOCH);
+  collect(mut->heap, mut, KN_ANY_EPOCH, false);
 }
 
 /* ---- Collection -------------------------------------------------------- */
@@ -425,12 +430,17 @@ static void collect_stopped(struct kn_heap *heap) {
 }
 
 /* Collects unless another thread collected since `epoch` (KN_ANY_EPOCH:
- * collect regardless). */
-static void collect(struct kn_heap *heap, struct kn_mutator *mut, uint64_t epoch) {
+ * collect regardless); true if it did.  With take_block, the mutator
+ * takes its next block, if there is room, before the world restarts. */
+static bool collect(struct kn_heap *heap, struct kn_mutator *mut, uint64_t epoch,
+                    bool take_block) {
   if (!kn_mutators_stop_world(&heap->mutators, &mut->entry, epoch))
-    return;
+    return false;
   collect_stopped(heap);
+  if (take_block)
+    next_block(mut);
   kn_mutators_restart_world(&heap->mutators);
+  return true;
 }
 
 size_t kn_heap_verify(struct kn_mutator *mut) {
