@@ -159,6 +159,14 @@ def sweep_table(sweep):
 
 # ---- Plots -------------------------------------------------------------------
 
+COLLECTOR_ORDER = ["semi", "pcc", "gen-ms", "block-persist", "bdw", "node", "guile"]
+
+
+def color_of(collector):
+    """The same gnuplot line colour for a collector in every panel."""
+    return COLLECTOR_ORDER.index(collector) + 1 if collector in COLLECTOR_ORDER else 8
+
+
 def plot_bars(f, datadir, summaries, key, lo_key, hi_key, title, ylabel, out):
     by_workload = group([s for s in summaries if s.get(key) is not None], ["workload"])
     if not by_workload:
@@ -177,10 +185,12 @@ def plot_bars(f, datadir, summaries, key, lo_key, hi_key, title, ylabel, out):
             for s in items:
                 lo = s.get(lo_key) if lo_key else s[key]
                 hi = s.get(hi_key) if hi_key else s[key]
-                d.write('"%s" %g %g %g\n' % (s["collector"], s[key], lo, hi))
-        f.write('set title "%s"\nplot "%s" using 0:2:xtic(1) with boxes, '
-                '"" using 0:2:3:4 with yerrorbars lc rgb "black" pt 0\n' % (workload, data))
-    f.write("unset multiplot\nset xtics norotate\n")
+                d.write('"%s" %g %g %g %d\n' % (s["collector"], s[key], lo, hi,
+                                                color_of(s["collector"])))
+        f.write('set title "%s"\nset xrange [-0.6:%g]\n' % (workload, len(items) - 0.4))
+        f.write('plot "%s" using 0:2:5:xtic(1) with boxes lc variable, '
+                '"" using 0:2:3:4 with yerrorbars lc rgb "black" pt 0\n' % data)
+    f.write("unset multiplot\nset xtics norotate\nset xrange [*:*]\n")
 
 
 def plot_sweep(f, datadir, sweep, out):

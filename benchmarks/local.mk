@@ -64,13 +64,14 @@ kn_bench_env = \
 KN_BENCH_ARGS =
 PYTHON3 = python3
 
+# Both build everything first (the interpreters too), then run the runner.
 # The full run: every workload at full size, 5 repetitions, and the sweep.
-bench: $(kn_bench_programs)
+bench: all
 	$(kn_bench_env) $(PYTHON3) $(top_srcdir)/benchmarks/kn-bench --full $(KN_BENCH_ARGS)
 
 # The README's first comparison: every collector on GCBench, vecfib and
 # the JSON roundtrip (and the rest), scaled down to finish in minutes.
-bench-quick: $(kn_bench_programs)
+bench-quick: all
 	$(kn_bench_env) $(PYTHON3) $(top_srcdir)/benchmarks/kn-bench --quick $(KN_BENCH_ARGS)
 
 .PHONY: bench bench-quick

@@ -26,7 +26,7 @@ targets=$KN_BUILT_COLLECTORS
 # stacks do not survive: the sanitizer builds leave it out.
 [ -x "$bench/bench-bdw" ] && [ -z "$KN_SAN_CFLAGS" ] && targets="$targets bdw"
 set -- $targets
-plan $((9 + 10 * $#))
+plan $((9 + 11 * $#))
 
 if python3 "$runner" --tiny --collectors="$(echo $targets | tr ' ' ,)" \
      --results="$out/run" >"$out/log" 2>&1; then
@@ -80,6 +80,19 @@ for t in $targets; do
       fail "$w on $t: --corrupt exited $status"; diag <"$out/w.log"
     fi
   done
+done
+
+# Two mutator threads: run and checked, or skipped with the reason.
+for t in $targets; do
+  "$bench/bench-$t" gcbench $(tiny_args gcbench) --threads=2 --heap-multiplier=8 \
+    >"$out/w.log" 2>&1
+  status=$?
+  if [ $status -eq 0 ] || { [ $status -eq 77 ] &&
+       grep -q "^skipped: collector supports one mutator" "$out/w.log"; }; then
+    ok "gcbench --threads=2 on $t: $(grep -o '^check: ok\|^skipped: collector supports one mutator' "$out/w.log")"
+  else
+    fail "gcbench --threads=2 on $t exited $status"; diag <"$out/w.log"
+  fi
 done
 
 # Bad input: errors that list the valid names.
