@@ -227,7 +227,23 @@ static void tag_too_wide_is_caught(void) {
   CHECKF(strstr(err, "API misuse: kn_allocate: the tag does not fit"), "stderr: %s", err);
 }
 
+/* Large objects count against the heap: dropping them must trigger
+ * collections, not growth.  200 MB of garbage through a 32 MB heap. */
+static void large_garbage_is_collected(void) {
+  struct test_heap th = test_heap_create("heap-size=32m");
+  for (int i = 0; i < 2000; i++)
+    test_blob(th.mut, 100000, (unsigned)i);
+  struct kn_stats stats;
+  kn_heap_get_stats(th.heap, &stats);
+  CHECKF(stats.peak_heap_bytes <= (uint64_t)128 << 20,
+         "200 MB of dropped large objects grew the heap to %llu bytes",
+         (unsigned long long)stats.peak_heap_bytes);
+  CHECK(stats.collections[KN_COLLECT_MINOR] + stats.collections[KN_COLLECT_MAJOR] >= 2);
+  test_heap_destroy(&th);
+}
+
 const struct kn_test_case kn_alloc_cases[] = {
+  {"alloc/large-garbage-is-collected", large_garbage_is_collected},
   {"alloc/tag-too-wide-is-caught", tag_too_wide_is_caught},
   {"alloc/linked-list-survives", linked_list_survives},
   {"alloc/cycles-survive", cycles_survive},
