@@ -256,17 +256,11 @@ static void *allocate_small(struct kn_mutator *mut, size_t size, unsigned kind, 
   }
 }
 
-static size_t heap_budget(const struct kn_common *c) {
-  return c->heap_policy == KN_HEAP_FIXED ? c->heap_size
-         : c->heap_limit                 ? c->heap_limit
-                                         : SIZE_MAX;
-}
-
-/* Makes room in the budget for a large object of `size` bytes, shrinking
- * the block capacity down to the blocks in use if need be.  The caller
- * holds the heap lock. */
-static bool make_room_for_large(struct kn_heap *heap, size_t size) {
-  size_t budget = heap_budget(&heap->common);
+/* Makes room in the budget (kn_heap_budget) for a large object of `size`
+ * bytes, shrinking the block capacity down to the blocks in use if need
+ * be.  The caller holds the heap lock. */
+static bool make_room_for_large(struct kn_heap *heap, size_t size, bool grow) {
+  size_t budget = kn_heap_budget(&heap->common, grow);
   size_t need = heap->large.bytes + kn_large_space_cost(size);
   if (pcc_footprint(heap) + kn_large_space_cost(size) <= budget)
     return true;
@@ -286,7 +280,10 @@ static void *allocate_large(struct kn_mutator *mut, size_t size, unsigned kind, 
   for (bool collected = false;;) {
     uint64_t epoch = kn_mutators_epoch(&heap->mutators);
     pthread_mutex_lock(&heap->lock);
-    if (make_room_for_large(heap, size)) {
+    /* Large objects count against the policy's size, so large garbage
+     * triggers collections; the heap grows only when one did not help. */
+    if (make_room_for_large(heap, size, false) ||
+        (collected && make_room_for_large(heap, size, true))) {
       size_t old = pcc_footprint(heap);
       void *obj = kn_large_space_allocate(&heap->large, size, kind, tag);
       if (obj) {

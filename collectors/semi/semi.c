@@ -44,7 +44,6 @@ struct kn_heap {
   struct semi_space space;
   struct kn_large_space large;
   struct kn_mutator *mutator;
-  size_t target;              /* footprint the policy chose at the last collection */
 };
 
 struct kn_mutator {
@@ -139,7 +138,6 @@ bool kn_heap_create(struct kn_options *opts, const struct kn_embedder *embedder,
   if (s->capacity > s->reserve)
     s->capacity = s->reserve;
   kn_large_space_init(&heap->large);
-  heap->target = heap->common.heap_size;
   mut->heap = heap;
   mut->base.heap = &heap->common;
   heap->mutator = mut;
@@ -229,24 +227,12 @@ static void *allocate_small(struct kn_heap *heap, size_t size, unsigned kind, un
   }
 }
 
-/* The most a large allocation may bring the footprint to: the size the
- * policy chose at the last collection, or, when `grow` (after a
- * collection did not make room), the heap's limit. */
-static size_t heap_budget(struct kn_heap *heap, bool grow) {
-  const struct kn_common *c = &heap->common;
-  if (c->heap_policy == KN_HEAP_FIXED)
-    return c->heap_size;
-  if (!grow)
-    return heap->target;
-  return c->heap_limit ? c->heap_limit : SIZE_MAX;
-}
-
 /* Makes room in the budget for a large object of `size` bytes, shrinking
  * the halves down to what the active one uses if need be; false if that
  * is not enough. */
 static bool make_room_for_large(struct kn_heap *heap, size_t size, bool grow) {
   struct semi_space *s = &heap->space;
-  size_t budget = heap_budget(heap, grow);
+  size_t budget = kn_heap_budget(&heap->common, grow);
   size_t cost = kn_large_space_cost(size);
   if (heap_footprint(heap) + cost <= budget)
     return true;
@@ -380,7 +366,6 @@ static void resize_after_collection(struct kn_heap *heap, size_t live_small) {
   struct kn_common *c = &heap->common;
   struct semi_space *s = &heap->space;
   size_t target = kn_policy_heap_size(c, live_small + heap->large.live_bytes);
-  heap->target = target;
   size_t capacity = target > heap->large.bytes ? (target - heap->large.bytes) / 2 : 0;
   capacity &= ~(size_t)(KN_GRANULE - 1);
   if (capacity < live_small)

@@ -28,6 +28,7 @@ bool kn_common_init(struct kn_common *c, struct kn_options *opts,
     return init_failed(opts, "kn_heap_create: out of memory");
   pthread_mutex_init(&c->roots_lock, NULL);
   c->heap_size = (size_t)kn_option(c->opts, "heap-size");
+  c->heap_target = c->heap_size;
   c->heap_policy = (int)kn_option(c->opts, "heap-policy");
   c->heap_limit = (size_t)kn_option(c->opts, "heap-max-size");
   c->heap_multiplier = kn_option(c->opts, "heap-multiplier");
@@ -75,7 +76,16 @@ size_t kn_policy_heap_size(struct kn_common *c, size_t live) {
   size_t size = want > (double)c->heap_size ? (size_t)want : c->heap_size;
   if (c->heap_limit && size > c->heap_limit)
     size = c->heap_limit;
+  c->heap_target = size;
   return size;
+}
+
+size_t kn_heap_budget(const struct kn_common *c, bool grow) {
+  if (c->heap_policy == KN_HEAP_FIXED)
+    return c->heap_size;
+  if (!grow)
+    return c->heap_target;
+  return c->heap_limit ? c->heap_limit : SIZE_MAX;
 }
 
 bool kn_heap_exhausted(struct kn_common *c, size_t request, size_t heap_bytes) {

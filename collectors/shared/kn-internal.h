@@ -91,6 +91,7 @@ struct kn_common {
   bool verify;
   size_t heap_size;                 /* current size the policy allows */
   size_t heap_limit;                /* growable maximum; 0: none */
+  size_t heap_target;               /* the size the policy chose at the last collection */
   int heap_policy;
   double heap_multiplier;
   char error[256];
@@ -129,6 +130,11 @@ static inline bool kn_stress_tick(struct kn_common *c) {
 /* Heap size policy: the size after a collection that left `live` bytes,
  * within [heap-size, heap-max-size] for growable heaps. */
 size_t kn_policy_heap_size(struct kn_common *c, size_t live);
+
+/* The footprint an allocation may bring the heap to without collecting
+ * first: the policy's last choice; or, with `grow` (a collection did not
+ * make room), the limit.  A fixed heap's size either way. */
+size_t kn_heap_budget(const struct kn_common *c, bool grow);
 
 /* Heap exhaustion.  Returns true if the OOM handler asked for a retry;
  * otherwise prints the reason and aborts. */
