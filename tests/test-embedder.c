@@ -55,6 +55,12 @@ void test_set(struct kn_mutator *mut, struct tnode *n, uint32_t i, void *value) 
   kn_store(mut, n, &n->fields[i], value);
 }
 
+__attribute__((noinline)) void test_scrub_stack(void) {
+  volatile char area[16384];
+  memset((char *)area, 0, sizeof area);
+  __asm__ volatile("" : : "r"(area) : "memory");
+}
+
 uint64_t test_live_after_collect(struct test_heap *th) {
   struct kn_stats stats;
   kn_collect(th->mut, KN_COLLECT_MAJOR);

@@ -1,8 +1,10 @@
-/* Conservative stack scanning. */
+/* Conservative stack and data-section scanning. */
 
 #define _GNU_SOURCE
+#include <link.h>
 #include <pthread.h>
 #include <setjmp.h>
+#include <string.h>
 
 #include "kn-internal.h"
 #include "stack.h"
@@ -39,12 +41,49 @@ __attribute__((noinline)) static void scan_from_here(const struct kn_stack *stac
   kn_scan_words(here, stack->base, visit, data);
 }
 
-void kn_stack_scan(const struct kn_stack *stack, void (*visit)(uintptr_t word, void *data),
-                   void *data) {
+__attribute__((noinline)) void kn_stack_scan(const struct kn_stack *stack,
+                                             void (*visit)(uintptr_t word, void *data),
+                                             void *data) {
+  /* __builtin_unwind_init makes the compiler save every callee-saved
+   * register in this frame, which lies inside the range scanned below.
+   * setjmp alone is not enough: glibc stores some registers (rbp on
+   * x86-64) mangled, and a reference held there would be missed. */
+  __builtin_unwind_init();
   jmp_buf registers;
-  /* setjmp stores the callee-saved registers in `registers`, which lives in
-   * this frame, inside the range scanned below. */
   if (setjmp(registers) == 0)
     scan_from_here(stack, visit, data);
   __asm__ volatile("" : : "r"(&registers) : "memory");
+}
+
+__attribute__((noinline)) void kn_stack_clear_below(void) {
+  char area[KN_STACK_CLEAR_BYTES];
+  memset(area, 0, sizeof area);
+  /* The zeroes must reach memory although the array dies here. */
+  __asm__ volatile("" : : "r"(area) : "memory");
+}
+
+struct data_scan {
+  void (*visit)(uintptr_t word, void *data);
+  void *data;
+  size_t bytes;
+};
+
+static int scan_object_segments(struct dl_phdr_info *info, size_t size, void *arg) {
+  (void)size;
+  struct data_scan *s = arg;
+  for (size_t i = 0; i < info->dlpi_phnum; i++) {
+    const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+    if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_W))
+      continue;
+    uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
+    kn_scan_words(lo, lo + ph->p_memsz, s->visit, s->data);
+    s->bytes += ph->p_memsz;
+  }
+  return 0;
+}
+
+size_t kn_scan_data_sections(void (*visit)(uintptr_t word, void *data), void *data) {
+  struct data_scan s = {.visit = visit, .data = data};
+  dl_iterate_phdr(scan_object_segments, &s);
+  return s.bytes;
 }
