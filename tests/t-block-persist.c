@@ -117,6 +117,17 @@ static void interior_pointer_in_register_survives(void) {
   test_heap_destroy(&th);
 }
 
+/* Runs fn(mut) 4 kB below this frame: the frames that held the object's
+ * address then lie below any frame the next collection's scan covers,
+ * where kn_collect clears the stack.  test_scrub_stack alone is not
+ * enough at -O0, where a frame keeps unwritten padding slots. */
+__attribute__((noinline)) static uintptr_t call_deep(uintptr_t (*fn)(struct kn_mutator *),
+                                                     struct kn_mutator *mut) {
+  char pad[4096];
+  __asm__ volatile("" : : "r"(pad) : "memory"); /* the frame must really be this big */
+  return fn(mut);
+}
+
 /* Allocates garbage; returns the address of one of its objects, disguised
  * so that it does not look like a pointer while the garbage is collected. */
 enum { DISGUISE = 0x5a5a5a5a5a5a5a5a };
@@ -133,7 +144,7 @@ __attribute__((noinline)) static uintptr_t make_garbage_return_disguised(struct 
 static void integer_into_free_space_keeps_nothing(void) {
   struct test_heap th = watched_heap("block-size=64k");
   test_scrub_stack();
-  volatile uintptr_t disguised = make_garbage_return_disguised(th.mut);
+  volatile uintptr_t disguised = call_deep(make_garbage_return_disguised, th.mut);
   test_scrub_stack(); /* its dead frame held the garbage's addresses */
   const struct seen_collection *s = collect_and_see(&th);
   CHECKF(s->blocks_after == 0, "garbage kept %llu blocks", (unsigned long long)s->blocks_after);
@@ -161,14 +172,19 @@ static void integer_into_free_space_keeps_nothing(void) {
 
 static char *data_section_reference;
 
+static uintptr_t make_object_into_global(struct kn_mutator *mut) {
+  data_section_reference = make_object_return_interior(mut);
+  return 0;
+}
+
 static void data_sections_scanned_on_request(void) {
   static const char *const specs[2] = {"block-size=64k,scan-data-sections=0",
                                        "block-size=64k,scan-data-sections=1"};
   for (int on = 0; on < 2; on++) {
     struct test_heap th = watched_heap(specs[on]);
     test_scrub_stack();
-    data_section_reference = make_object_return_interior(th.mut);
-    test_scrub_stack(); /* the only reference is the global */
+    call_deep(make_object_into_global, th.mut); /* the only reference is the global */
+    test_scrub_stack();
     const struct seen_collection *s = collect_and_see(&th);
     CHECKF(s->blocks_after == (uint64_t)on, "scan-data-sections=%d: %llu live blocks", on,
            (unsigned long long)s->blocks_after);
