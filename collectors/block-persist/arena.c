@@ -17,12 +17,19 @@ bool bp_arena_init(struct bp_arena *a, size_t block_size, size_t reserve_bytes) 
   size_t nblocks = (reserve_bytes + block_size - 1) / block_size;
   if (nblocks > UINT32_MAX - 1)
     nblocks = UINT32_MAX - 1;
-  /* One block more than needed, to align the start. */
-  a->mapping_bytes = (nblocks + 1) * block_size;
-  a->mapping = mmap(NULL, a->mapping_bytes, PROT_READ | PROT_WRITE,
-                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (a->mapping == MAP_FAILED)
-    return false;
+  /* One block more than needed, to align the start.  Where address space
+   * is limited (ulimit -v, valgrind), settle for less: halve down to 1 GB
+   * or 8 blocks. */
+  for (;;) {
+    a->mapping_bytes = (nblocks + 1) * block_size;
+    a->mapping = mmap(NULL, a->mapping_bytes, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (a->mapping != MAP_FAILED)
+      break;
+    if (nblocks * block_size <= ((size_t)1 << 30) || nblocks <= 8)
+      return false;
+    nblocks /= 2;
+  }
   a->lo = ((uintptr_t)a->mapping + block_size - 1) & ~(uintptr_t)(block_size - 1);
   a->hi = a->lo + nblocks * block_size;
   a->nblocks = (uint32_t)nblocks;

@@ -49,6 +49,9 @@ const struct kn_option_spec kn_collector_options[] = {
 };
 
 static void collect(struct kn_heap *heap);
+static void verify_heap(struct kn_heap *heap);
+static bool open_region(struct kn_heap *heap, enum bp_class cls, size_t bytes);
+static void publish(struct kn_heap *heap);
 
 /* Every collection the mutator causes starts here: the stack below the
  * caller is cleared first, so that collect's frames, which the stack scan
@@ -59,9 +62,6 @@ __attribute__((always_inline)) static inline void collect_cleanly(struct kn_heap
   kn_stack_clear_below();
   collect(heap);
 }
-static void verify_heap(struct kn_heap *heap);
-static bool open_region(struct kn_heap *heap, enum bp_class cls, size_t bytes);
-static void publish(struct kn_heap *heap);
 
 /* ---- Heap lifecycle ---------------------------------------------------- */
 
