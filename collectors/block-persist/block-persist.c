@@ -330,7 +330,7 @@ static bool is_large(size_t size, unsigned kind) {
  * collection is due.  Returns NULL when a collection may be needed. */
 static void *allocate_without_collecting(struct kn_heap *heap, size_t size, unsigned kind,
                                          unsigned tag) {
-  if (is_large(size, kind) || heap->common.stress)
+  if (is_large(size, kind) || size > KN_MAX_OBJECT_BYTES)
     return NULL;
   enum bp_class cls = class_of(heap, kind);
   if (!open_region(heap, cls, kn_allocation_bytes(size)))
@@ -341,13 +341,14 @@ static void *allocate_without_collecting(struct kn_heap *heap, size_t size, unsi
 /* The path that may collect.  Out of line, and entered after clearing the
  * stack below the mutator's frames (see kn_stack_clear_below). */
 __attribute__((noinline)) static void *allocate_or_collect(struct kn_heap *heap, size_t size,
-                                                           unsigned kind, unsigned tag) {
+                                                           unsigned kind, unsigned tag,
+                                                           bool stress_due) {
   if (size > KN_MAX_OBJECT_BYTES) {
     kn_heap_exhausted(&heap->common, size, heap_footprint(heap));
     kn_fatal("allocation of %zu bytes exceeds the largest object (%u bytes)", size,
              KN_MAX_OBJECT_BYTES);
   }
-  if (kn_stress_tick(&heap->common))
+  if (stress_due)
     collect_cleanly(heap);
   if (is_large(size, kind))
     return allocate_large(heap, size, kind, tag);
@@ -357,10 +358,13 @@ __attribute__((noinline)) static void *allocate_or_collect(struct kn_heap *heap,
 void *kn_allocate_slow(struct kn_mutator *mut, size_t size, unsigned kind, unsigned tag) {
   struct kn_heap *heap = mut->heap;
   sync_from_fast(heap);
-  void *obj = allocate_without_collecting(heap, size, kind, tag);
+  /* In stress mode every allocation comes here (the fast path sees no
+   * room); only those that collect pay for clearing the stack. */
+  bool stress_due = kn_stress_tick(&heap->common);
+  void *obj = stress_due ? NULL : allocate_without_collecting(heap, size, kind, tag);
   if (!obj) {
     kn_stack_clear_below();
-    obj = allocate_or_collect(heap, size, kind, tag);
+    obj = allocate_or_collect(heap, size, kind, tag, stress_due);
   }
   publish(heap);
   return obj;
