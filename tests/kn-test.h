@@ -17,6 +17,18 @@
 
 #include "kennel.h"
 
+/* A test binary built with -DKN_TEST_OPTIMIZE_O0 compiles its tests
+ * unoptimized whatever CFLAGS say (they come last on the command line):
+ * conservative collectors are tested with locals in stack slots as well as
+ * in registers. */
+#ifdef KN_TEST_OPTIMIZE_O0
+#if defined(__clang__)
+#pragma clang optimize off
+#elif defined(__GNUC__)
+#pragma GCC optimize("O0")
+#endif
+#endif
+
 struct kn_test_case {
   const char *name;
   void (*run)(void);

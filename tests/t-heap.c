@@ -71,6 +71,18 @@ static bool drop_and_retry(struct kn_heap *heap, size_t request, void *data) {
   return true;
 }
 
+/* Pushes a node on the list in `*root`.  Out of line, and after scrubbing
+ * the stack, so that no frame live during the next allocation still holds
+ * the previous head in a register or an unwritten slot: a conservative
+ * collector would keep the dropped list alive through that stale copy, and
+ * the handler's retry would never find room. */
+__attribute__((noinline)) static void push_node(struct kn_mutator *mut, void **root,
+                                                uint32_t id) {
+  struct tnode *n = test_node(mut, id, 3);
+  kn_store(mut, n, &n->fields[0], *root);
+  *root = n;
+}
+
 static void exhaustion_handler_retries(void) {
   struct test_heap th = test_heap_create("heap-size=1m,heap-policy=fixed");
   static void *root;
@@ -78,9 +90,8 @@ static void exhaustion_handler_retries(void) {
   CHECK(kn_heap_add_root(th.heap, &root));
   kn_heap_set_oom_handler(th.heap, drop_and_retry, NULL);
   for (uint32_t i = 0; i < 200000; i++) {
-    struct tnode *n = test_node(th.mut, i, 3);
-    test_set(th.mut, n, 0, root);
-    root = n;
+    test_scrub_stack();
+    push_node(th.mut, &root, i);
   }
   CHECKF(handler_calls >= 1, "the handler was never called");
   CHECK(root && ((struct tnode *)root)->id == 199999);

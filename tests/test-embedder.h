@@ -30,6 +30,11 @@ unsigned char *test_blob(struct kn_mutator *mut, size_t size, unsigned seed);
 bool test_blob_intact(const unsigned char *blob, size_t size, unsigned seed);
 /* Stores with the write barrier. */
 void test_set(struct kn_mutator *mut, struct tnode *n, uint32_t i, void *value);
+/* Zeroes the stack below the caller's frame.  Frames the caller creates
+ * next reuse that memory, and a slot they have not written yet would
+ * otherwise still hold what an earlier call left there: for a
+ * conservative collector, a stale reference that keeps garbage alive. */
+void test_scrub_stack(void);
 /* Live bytes after a major collection. */
 uint64_t test_live_after_collect(struct test_heap *th);
 

@@ -119,6 +119,7 @@ void *kn_large_space_allocate(struct kn_large_space *ls, size_t size, unsigned k
   void *obj = (char *)mem + KN_LARGE_PAYLOAD_OFFSET;
   *kn_object_header(obj) = kn_header_make(size, kind | KN_ALLOC_LARGE, tag);
   index_put(ls, (uintptr_t)obj);
+  ls->sorted_stale = true;
   ls->bytes += mapped;
   ls->count++;
   return obj;
@@ -126,6 +127,51 @@ void *kn_large_space_allocate(struct kn_large_space *ls, size_t size, unsigned k
 
 bool kn_large_space_contains(const struct kn_large_space *ls, const void *ref) {
   return index_find(ls, (uintptr_t)ref) != SIZE_MAX;
+}
+
+/* ---- Interior lookups ---------------------------------------------------- */
+
+static int compare_address(const void *a, const void *b) {
+  uintptr_t x = *(const uintptr_t *)a, y = *(const uintptr_t *)b;
+  return (x > y) - (x < y);
+}
+
+static void sort_objects(struct kn_large_space *ls) {
+  if (ls->count > ls->sorted_capacity) {
+    size_t cap = 2 * ls->count;
+    uintptr_t *grown = realloc(ls->sorted, cap * sizeof *grown);
+    if (!grown)
+      kn_fatal("large-object space: out of memory for its sorted index");
+    ls->sorted = grown;
+    ls->sorted_capacity = cap;
+  }
+  size_t n = 0;
+  for (struct kn_large_object *lo = ls->objects; lo; lo = lo->next)
+    ls->sorted[n++] = (uintptr_t)lo + KN_LARGE_PAYLOAD_OFFSET;
+  qsort(ls->sorted, n, sizeof *ls->sorted, compare_address);
+  ls->sorted_count = n;
+  ls->sorted_stale = false;
+}
+
+void *kn_large_space_find(struct kn_large_space *ls, uintptr_t addr) {
+  if (ls->sorted_stale)
+    sort_objects(ls);
+  /* The last object whose header starts at or below addr. */
+  size_t lo = 0, hi = ls->sorted_count;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (ls->sorted[mid] - KN_HEADER_BYTES <= addr)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  if (!lo)
+    return NULL;
+  uintptr_t obj = ls->sorted[lo - 1];
+  size_t size = kn_object_size((void *)obj);
+  if (addr < obj + size || addr == obj)
+    return (void *)obj;
+  return NULL;
 }
 
 bool kn_large_space_mark(void *obj) {
@@ -157,6 +203,7 @@ size_t kn_large_space_sweep(struct kn_large_space *ls) {
     } else {
       unlink_object(ls, lo);
       index_remove(ls, (uintptr_t)lo + KN_LARGE_PAYLOAD_OFFSET);
+      ls->sorted_stale = true;
       ls->bytes -= lo->mapped;
       ls->count--;
       freed += lo->mapped;
@@ -175,5 +222,6 @@ void kn_large_space_destroy(struct kn_large_space *ls) {
     lo = next;
   }
   free(ls->index);
+  free(ls->sorted);
   memset(ls, 0, sizeof *ls);
 }

@@ -21,6 +21,9 @@ struct kn_large_space {
   size_t bytes;                     /* mapped bytes of all objects */
   size_t count;
   size_t live_bytes;                /* after the last sweep */
+  uintptr_t *sorted;                /* object addresses in order, for interior lookups */
+  size_t sorted_count, sorted_capacity;
+  bool sorted_stale;                /* objects came or went since it was built */
 };
 
 void kn_large_space_init(struct kn_large_space *ls);
@@ -32,6 +35,11 @@ void *kn_large_space_allocate(struct kn_large_space *ls, size_t size, unsigned k
 
 /* True if `ref` is the address of an object in this space. */
 bool kn_large_space_contains(const struct kn_large_space *ls, const void *ref);
+
+/* The object whose memory (header included) holds the address `addr`, or
+ * NULL: the lookup a conservative scanner needs for interior pointers.
+ * Sorts the objects on first use after a change, then binary-searches. */
+void *kn_large_space_find(struct kn_large_space *ls, uintptr_t addr);
 
 /* True if this call marked the object (it was unmarked). */
 bool kn_large_space_mark(void *obj);

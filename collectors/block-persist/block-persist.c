@@ -1,0 +1,522 @@
+/* block-persist: a conservative, non-moving mark collector over big
+ * bump-allocated blocks, with Perry's block-persistence pass.
+ *
+ * Invariants:
+ *  - Small objects live in blocks of `block-size` bytes (8 MB by default),
+ *    packed header after header in [start, top) by bump allocation; the
+ *    rest of a block is free.  Large objects (payload above
+ *    KN_BLOCK_PERSIST_LARGE_THRESHOLD) live in the shared large-object
+ *    space.  Nothing ever moves.
+ *  - Between collections, an object is allocated if and only if its start
+ *    bit is set, or it lies in [indexed, top) of its block (allocated since
+ *    the last collection by the inline fast path).  Every allocated
+ *    object's fields point to allocated objects (or are NULL/immediates):
+ *    a collection frees only objects it did not mark, and a marked object's
+ *    referents are marked.
+ *  - A block holding no marked object after a collection is emptied and its
+ *    pages returned to the system; a block holding one keeps its memory.
+ *    With persistence on, every object in such a block is marked; with it
+ *    off, the unmarked ones lose their start bits and become holes that
+ *    are never reused until the whole block dies.
+ *  - KN_ALLOC_LONG_LIVED objects go to long-lived blocks that hold nothing
+ *    else (option long-lived-blocks, fix A).
+ *  - The footprint (granted bytes of blocks in use plus large objects)
+ *    stays within the heap size, unless the live blocks alone exceed it.
+ * One mutator; its stack and registers are scanned conservatively. */
+
+#define _GNU_SOURCE
+#include <stdlib.h>
+#include <string.h>
+
+#include "bp.h"
+
+_Static_assert(KN_BLOCK_PERSIST_LARGE_THRESHOLD == 8192,
+               "kn-attrs-block-persist.h and block-persist.c disagree");
+
+const char kn_collector_id[] = "block-persist";
+const struct kn_option_spec kn_collector_options[] = {
+  {"block-size", KN_OPT_SIZE, 8.0 * 1024 * 1024, 64.0 * 1024, 1024.0 * 1024 * 1024, NULL,
+   "arena block size, a power of two"},
+  {"persistence", KN_OPT_BOOL, 1, 0, 1, NULL,
+   "keep every object of a block that holds a reachable one (Perry's pass)"},
+  {"long-lived-blocks", KN_OPT_BOOL, 1, 0, 1, NULL,
+   "fix A: KN_ALLOC_LONG_LIVED objects get blocks of their own"},
+  {"fresh-block-after-gc", KN_OPT_BOOL, 0, 0, 1, NULL,
+   "after a collection, allocate in an empty block, not beside survivors"},
+  {"scan-data-sections", KN_OPT_BOOL, 0, 0, 1, NULL,
+   "scan the program's writable data sections conservatively too"},
+  {NULL, 0, 0, 0, 0, NULL, NULL},
+};
+
+static void collect(struct kn_heap *heap);
+static void verify_heap(struct kn_heap *heap);
+static bool open_region(struct kn_heap *heap, enum bp_class cls, size_t bytes);
+static void publish(struct kn_heap *heap);
+
+/* Every collection the mutator causes starts here: the stack below the
+ * caller is cleared first, so that collect's frames, which the stack scan
+ * covers, do not begin with words an earlier collection left there (the
+ * last objects it traced, say).  Inlined, so the clearing runs from the
+ * very frame that then calls collect. */
+__attribute__((always_inline)) static inline void collect_cleanly(struct kn_heap *heap) {
+  kn_stack_clear_below();
+  collect(heap);
+}
+
+/* ---- Heap lifecycle ---------------------------------------------------- */
+
+static struct kn_mutator_fast *fast_of(struct kn_heap *heap) {
+  return &heap->mutator->base.fast;
+}
+
+/* Bytes the heap may ever need: the limit, twice over for blocks that a
+ * few survivors keep, or a generous virtual reservation without limit. */
+static size_t reserve_bytes(const struct kn_common *c, size_t block_size) {
+  size_t limit = c->heap_policy == KN_HEAP_FIXED ? c->heap_size : c->heap_limit;
+  if (!limit)
+    return (size_t)64 << 30;
+  return 2 * limit + 4 * block_size;
+}
+
+static bool fail_create(struct kn_options *opts, struct kn_heap *heap, struct kn_mutator *mut,
+                        const char *msg) {
+  if (opts)
+    kn_options_fail(opts, "block-persist: %s", msg);
+  else
+    fprintf(stderr, "kennel: block-persist: %s\n", msg);
+  kn_common_destroy(&heap->common);
+  free(heap);
+  free(mut);
+  return false;
+}
+
+static void read_config(struct kn_heap *heap) {
+  const struct kn_options *o = heap->common.opts;
+  heap->config.persistence = kn_option(o, "persistence") != 0;
+  heap->config.long_lived_blocks = kn_option(o, "long-lived-blocks") != 0;
+  heap->config.fresh_block_after_gc = kn_option(o, "fresh-block-after-gc") != 0;
+  heap->config.scan_data_sections = kn_option(o, "scan-data-sections") != 0;
+}
+
+bool kn_heap_create(struct kn_options *opts, const struct kn_embedder *embedder,
+                    struct kn_heap **heap_out, struct kn_mutator **mut_out) {
+  struct kn_heap *heap = calloc(1, sizeof *heap);
+  struct kn_mutator *mut = calloc(1, sizeof *mut);
+  if (!heap || !mut || !kn_common_init(&heap->common, opts, embedder)) {
+    free(heap);
+    free(mut);
+    return false;
+  }
+  size_t block_size = (size_t)kn_option(heap->common.opts, "block-size");
+  if (block_size & (block_size - 1))
+    return fail_create(opts, heap, mut, "block-size must be a power of two");
+  read_config(heap);
+  if (!bp_arena_init(&heap->arena, block_size, reserve_bytes(&heap->common, block_size)))
+    return fail_create(opts, heap, mut, "cannot reserve the arena");
+  kn_large_space_init(&heap->large);
+  mut->heap = heap;
+  mut->base.heap = &heap->common;
+  kn_stack_init(&mut->stack);
+  heap->mutator = mut;
+  open_region(heap, BP_GENERAL, KN_GRANULE);
+  publish(heap);
+  *heap_out = heap;
+  *mut_out = mut;
+  return true;
+}
+
+void kn_heap_destroy(struct kn_heap *heap) {
+  bp_arena_destroy(&heap->arena);
+  kn_large_space_destroy(&heap->large);
+  kn_common_destroy(&heap->common);
+  free(heap->mutator);
+  free(heap);
+}
+
+struct kn_mutator *kn_mutator_attach(struct kn_heap *heap) {
+  kn_set_error(&heap->common,
+               "block-persist supports one mutator only (its stack is the only one "
+               "scanned): use pcc for several threads");
+  return NULL;
+}
+
+void kn_mutator_detach(struct kn_mutator *mut) {
+  (void)mut;
+  kn_misuse("kn_mutator_detach: block-persist's only mutator belongs to the heap; "
+            "kn_heap_destroy frees it");
+}
+
+/* One mutator: nothing waits for it, so there is nothing to announce. */
+void kn_mutator_deactivate(struct kn_mutator *mut) { (void)mut; }
+void kn_mutator_reactivate(struct kn_mutator *mut) { (void)mut; }
+void kn_safepoint_slow(struct kn_mutator *mut) { (void)mut; }
+void kn_write_barrier_slow(struct kn_mutator *mut, void *obj, void **slot, void *value) {
+  (void)mut, (void)obj, (void)slot, (void)value;
+}
+
+/* ---- Bump regions ------------------------------------------------------ */
+
+static size_t heap_footprint(const struct kn_heap *heap) {
+  return heap->arena.granted_bytes + heap->large.bytes;
+}
+
+static size_t heap_budget(const struct kn_common *c) { return c->heap_size; }
+
+/* The general region's pointer is the mutator's; read it back. */
+static void sync_from_fast(struct kn_heap *heap) {
+  struct bp_region *r = &heap->regions[BP_GENERAL];
+  if (r->block)
+    r->hp = fast_of(heap)->hp;
+}
+
+/* Publishes the general region to the inline fast path.  In stress mode
+ * the fast path sees an empty region, so every allocation is counted. */
+static void publish(struct kn_heap *heap) {
+  struct bp_region *r = &heap->regions[BP_GENERAL];
+  struct kn_mutator_fast *fast = fast_of(heap);
+  fast->hp = r->block ? r->hp : 0;
+  fast->limit = r->block && !heap->common.stress ? r->block->granted : fast->hp;
+}
+
+static void count_allocation(struct kn_heap *heap, struct bp_region *r) {
+  kn_stats_count_allocation(&heap->common, r->hp - r->counted);
+  r->counted = r->hp;
+}
+
+/* Gives up the region's block: its unused tail stays free but is no longer
+ * counted in the footprint. */
+static void retire(struct kn_heap *heap, struct bp_region *r) {
+  struct bp_block *b = r->block;
+  if (!b)
+    return;
+  count_allocation(heap, r);
+  b->top = r->hp;
+  heap->arena.granted_bytes -= b->granted - r->hp;
+  b->granted = r->hp;
+  r->block = NULL;
+}
+
+/* Bytes a region's grant grows by at a time: the footprint follows what
+ * is used, and one region cannot take the whole budget from the other. */
+#define BP_GRANT_CHUNK ((size_t)256 * 1024)
+
+/* Extends the region's grant so that `bytes` fit, as far as the block and
+ * the budget allow; false if they do not fit. */
+static bool grant(struct kn_heap *heap, struct bp_region *r, size_t bytes) {
+  struct bp_block *b = r->block;
+  uintptr_t end = bp_block_usable_end(&heap->arena, b);
+  if (end - r->hp < bytes)
+    return false;
+  if (b->granted - r->hp >= bytes)
+    return true;
+  size_t footprint = heap_footprint(heap), budget = heap_budget(&heap->common);
+  size_t room = budget > footprint ? budget - footprint : 0;
+  size_t step = bytes > BP_GRANT_CHUNK ? bytes : BP_GRANT_CHUNK;
+  if (room > step)
+    room = step;
+  uintptr_t want = end - b->granted > room ? b->granted + room : end;
+  if (want - r->hp < bytes)
+    return false;
+  heap->arena.granted_bytes += want - b->granted;
+  b->granted = want;
+  kn_stats_heap_resized(&heap->common, footprint, heap_footprint(heap));
+  return true;
+}
+
+static enum bp_block_state state_of_class(enum bp_class cls) {
+  return cls == BP_LONG_LIVED ? BP_BLOCK_LONG_LIVED : BP_BLOCK_GENERAL;
+}
+
+/* Makes room for `bytes` in the region, moving to a fresh block when the
+ * current one is full; false when the budget or the reservation says no. */
+static bool open_region(struct kn_heap *heap, enum bp_class cls, size_t bytes) {
+  struct bp_region *r = &heap->regions[cls];
+  if (r->block) {
+    if (grant(heap, r, bytes))
+      return true;
+    if (bp_block_usable_end(&heap->arena, r->block) - r->hp >= bytes)
+      return false; /* the block has room, the budget has not */
+    retire(heap, r);
+  }
+  struct bp_block *b = bp_block_take(&heap->arena, state_of_class(cls));
+  if (!b)
+    return false;
+  r->block = b;
+  r->hp = r->counted = b->start;
+  if (grant(heap, r, bytes))
+    return true;
+  retire(heap, r);
+  return false;
+}
+
+static void *bump(struct kn_heap *heap, enum bp_class cls, size_t size, unsigned kind,
+                  unsigned tag) {
+  struct bp_region *r = &heap->regions[cls];
+  size_t bytes = kn_allocation_bytes(size);
+  uintptr_t hp = r->hp;
+  *(kn_header *)hp = kn_header_make(size, kind, tag);
+  void *obj = (void *)(hp + KN_HEADER_BYTES);
+  memset(obj, 0, bytes - KN_HEADER_BYTES);
+  r->hp = hp + bytes;
+  r->block->top = r->hp;
+  return obj;
+}
+
+/* Grows a growable heap so that `bytes` more fit; false if it may not. */
+static bool grow_for(struct kn_heap *heap, size_t bytes) {
+  struct kn_common *c = &heap->common;
+  if (c->heap_policy == KN_HEAP_FIXED)
+    return false;
+  size_t footprint = heap_footprint(heap);
+  size_t want = footprint + bytes + footprint / 2;
+  if (c->heap_limit && want > c->heap_limit)
+    want = c->heap_limit;
+  if (want <= c->heap_size)
+    return false;
+  c->heap_size = want;
+  return true;
+}
+
+/* ---- Allocation -------------------------------------------------------- */
+
+static void *allocate_small(struct kn_heap *heap, enum bp_class cls, size_t size,
+                            unsigned kind, unsigned tag) {
+  size_t bytes = kn_allocation_bytes(size);
+  for (;;) {
+    if (open_region(heap, cls, bytes))
+      return bump(heap, cls, size, kind, tag);
+    collect_cleanly(heap);
+    if (open_region(heap, cls, bytes))
+      return bump(heap, cls, size, kind, tag);
+    if (grow_for(heap, bytes) && open_region(heap, cls, bytes))
+      return bump(heap, cls, size, kind, tag);
+    if (!kn_heap_exhausted(&heap->common, size, heap_footprint(heap)))
+      return NULL;
+  }
+}
+
+static void *allocate_large(struct kn_heap *heap, size_t size, unsigned kind, unsigned tag) {
+  struct kn_common *c = &heap->common;
+  size_t cost = kn_large_space_cost(size);
+  for (;;) {
+    bool room = heap_footprint(heap) + cost <= heap_budget(c);
+    if (!room) {
+      collect_cleanly(heap);
+      room = heap_footprint(heap) + cost <= heap_budget(c) || grow_for(heap, cost);
+    }
+    if (room) {
+      void *obj = kn_large_space_allocate(&heap->large, size, kind, tag);
+      if (obj) {
+        kn_stats_count_allocation(c, cost);
+        kn_stats_heap_resized(c, heap_footprint(heap) - cost, heap_footprint(heap));
+        return obj;
+      }
+    }
+    if (!kn_heap_exhausted(c, size, heap_footprint(heap)))
+      return NULL;
+  }
+}
+
+static enum bp_class class_of(const struct kn_heap *heap, unsigned kind) {
+  return (kind & KN_ALLOC_LONG_LIVED) && heap->config.long_lived_blocks ? BP_LONG_LIVED
+                                                                        : BP_GENERAL;
+}
+
+static bool is_large(size_t size, unsigned kind) {
+  return size > KN_BLOCK_PERSIST_LARGE_THRESHOLD || (kind & KN_ALLOC_LARGE);
+}
+
+/* The common slow path: the region needs a new grant or block, and no
+ * collection is due.  Returns NULL when a collection may be needed. */
+static void *allocate_without_collecting(struct kn_heap *heap, size_t size, unsigned kind,
+                                         unsigned tag) {
+  if (is_large(size, kind) || size > KN_MAX_OBJECT_BYTES)
+    return NULL;
+  enum bp_class cls = class_of(heap, kind);
+  if (!open_region(heap, cls, kn_allocation_bytes(size)))
+    return NULL;
+  return bump(heap, cls, size, kind, tag);
+}
+
+/* The path that may collect.  Out of line, and entered after clearing the
+ * stack below the mutator's frames (see kn_stack_clear_below). */
+__attribute__((noinline)) static void *allocate_or_collect(struct kn_heap *heap, size_t size,
+                                                           unsigned kind, unsigned tag,
+                                                           bool stress_due) {
+  if (size > KN_MAX_OBJECT_BYTES) {
+    kn_heap_exhausted(&heap->common, size, heap_footprint(heap));
+    kn_fatal("allocation of %zu bytes exceeds the largest object (%u bytes)", size,
+             KN_MAX_OBJECT_BYTES);
+  }
+  if (stress_due)
+    collect_cleanly(heap);
+  if (is_large(size, kind))
+    return allocate_large(heap, size, kind, tag);
+  return allocate_small(heap, class_of(heap, kind), size, kind, tag);
+}
+
+void *kn_allocate_slow(struct kn_mutator *mut, size_t size, unsigned kind, unsigned tag) {
+  struct kn_heap *heap = mut->heap;
+  sync_from_fast(heap);
+  /* In stress mode every allocation comes here (the fast path sees no
+   * room); only those that collect pay for clearing the stack. */
+  bool stress_due = kn_stress_tick(&heap->common);
+  void *obj = stress_due ? NULL : allocate_without_collecting(heap, size, kind, tag);
+  if (!obj) {
+    kn_stack_clear_below();
+    obj = allocate_or_collect(heap, size, kind, tag, stress_due);
+  }
+  publish(heap);
+  return obj;
+}
+
+void kn_collect(struct kn_mutator *mut, enum kn_collection_kind kind) {
+  (void)kind; /* no generations: every collection is major */
+  sync_from_fast(mut->heap);
+  collect_cleanly(mut->heap);
+  publish(mut->heap);
+}
+
+/* ---- Collection -------------------------------------------------------- */
+
+/* Before marking: the regions' unused tails leave the footprint, and the
+ * objects allocated since the last collection get their start bits. */
+static void prepare_blocks(struct kn_heap *heap) {
+  for (int cls = 0; cls < BP_CLASSES; cls++) {
+    struct bp_region *r = &heap->regions[cls];
+    if (!r->block)
+      continue;
+    count_allocation(heap, r);
+    r->block->top = r->hp;
+    heap->arena.granted_bytes -= r->block->granted - r->hp;
+    r->block->granted = r->hp;
+  }
+  struct bp_arena *a = &heap->arena;
+  for (uint32_t i = 0; i < a->used; i++) {
+    struct bp_block *b = &a->blocks[i];
+    b->persisted = false;
+    b->marked_bytes = 0;
+    if (b->state != BP_BLOCK_FREE)
+      bp_block_index(b);
+  }
+}
+
+/* After marking: dead blocks are released; in live ones the marks become
+ * the start bits (which drops the unmarked objects when persistence is
+ * off) and are cleared. */
+static void sweep_blocks(struct kn_heap *heap, struct bp_counts *counts) {
+  struct bp_arena *a = &heap->arena;
+  for (uint32_t i = 0; i < a->used; i++) {
+    struct bp_block *b = &a->blocks[i];
+    if (b->state == BP_BLOCK_FREE)
+      continue;
+    if (!b->marked_bytes) {
+      for (int cls = 0; cls < BP_CLASSES; cls++)
+        if (heap->regions[cls].block == b)
+          heap->regions[cls].block = NULL;
+      bp_block_release(a, b);
+      counts->blocks_freed++;
+      continue;
+    }
+    counts->marked_bytes += b->marked_bytes;
+    size_t words = bp_block_bitmap_words(b);
+    memcpy(b->starts, b->marks, words * sizeof *b->starts);
+    memset(b->marks, 0, words * sizeof *b->marks);
+  }
+}
+
+/* Fresh data after a collection may start in an empty block, away from
+ * the survivors (option fresh-block-after-gc); the region is opened now so
+ * the fast path has room at once. */
+static void place_fresh_allocation(struct kn_heap *heap) {
+  struct bp_region *r = &heap->regions[BP_GENERAL];
+  if (heap->config.fresh_block_after_gc && r->block && r->block->marked_bytes)
+    retire(heap, r);
+  open_region(heap, BP_GENERAL, KN_GRANULE);
+}
+
+static void report_counts(struct kn_heap *heap, const struct bp_counts *n,
+                          struct kn_collection_report *report) {
+  struct kn_common *c = &heap->common;
+  kn_report_add_counter(report, "objects-reached", n->reached);
+  kn_report_add_counter(report, "objects-persisted", n->persisted);
+  kn_report_add_counter(report, "blocks-live-before", n->blocks_before);
+  kn_report_add_counter(report, "blocks-live-after", n->blocks_after);
+  kn_report_add_counter(report, "persist-rounds", n->rounds);
+  kn_report_add_counter(report, "blocks-freed", n->blocks_freed);
+  kn_report_add_counter(report, "ambiguous-roots", n->ambiguous_hits);
+  kn_report_add_counter(report, "large-objects", heap->large.count);
+  kn_stats_add_counter(c, "objects-reached", n->reached);
+  kn_stats_add_counter(c, "objects-persisted", n->persisted);
+  kn_stats_add_counter(c, "persist-rounds", n->rounds);
+  kn_stats_add_counter(c, "blocks-freed", n->blocks_freed);
+}
+
+static void collect(struct kn_heap *heap) {
+  struct kn_common *c = &heap->common;
+  size_t old_footprint = heap_footprint(heap);
+  kn_collection_begin(c, KN_COLLECT_MAJOR);
+  struct bp_counts counts = {0};
+  struct bp_marker marker;
+  bp_marker_init(&marker, heap, &counts);
+  bp_capture_ambiguous_roots(&marker);
+  prepare_blocks(heap);
+  bp_mark_heap(&marker);
+  bp_marker_destroy(&marker);
+  sweep_blocks(heap, &counts);
+  kn_large_space_sweep(&heap->large);
+  /* Blocks kept alive cost their whole extent, whatever they hold. */
+  c->heap_size = kn_policy_heap_size(c, heap_footprint(heap));
+  place_fresh_allocation(heap);
+  struct kn_collection_report report = {
+    .kind = KN_COLLECT_MAJOR,
+    .live_bytes = counts.marked_bytes + heap->large.live_bytes,
+    .heap_bytes = heap_footprint(heap),
+  };
+  report_counts(heap, &counts, &report);
+  kn_collection_end(c, &report);
+  kn_stats_heap_resized(c, old_footprint, heap_footprint(heap));
+  if (c->verify)
+    verify_heap(heap);
+}
+
+/* ---- Verification ------------------------------------------------------ */
+
+static bool bp_is_object(void *ctx, void *ref) {
+  struct kn_heap *heap = ctx;
+  struct bp_arena *a = &heap->arena;
+  uintptr_t p = (uintptr_t)ref;
+  if (!bp_arena_contains(a, p))
+    return kn_large_space_contains(&heap->large, ref);
+  if ((uint32_t)((p - a->lo) >> a->block_shift) >= a->used || (p & (KN_GRANULE - 1)))
+    return false;
+  struct bp_block *b = bp_block_of(a, p);
+  return b->state != BP_BLOCK_FREE && p - KN_HEADER_BYTES < b->top &&
+         bp_bit(b->starts, bp_granule_of(b, p - KN_HEADER_BYTES));
+}
+
+static size_t run_verifier(struct kn_heap *heap) {
+  sync_from_fast(heap);
+  for (int cls = 0; cls < BP_CLASSES; cls++)
+    if (heap->regions[cls].block)
+      heap->regions[cls].block->top = heap->regions[cls].hp;
+  for (uint32_t i = 0; i < heap->arena.used; i++)
+    if (heap->arena.blocks[i].state != BP_BLOCK_FREE)
+      bp_block_index(&heap->arena.blocks[i]);
+  struct kn_verifier *v = kn_verifier_create(&heap->common, bp_is_object, heap);
+  kn_trace_global_roots(&heap->common, kn_verifier_sink(v));
+  kn_trace_mutator_roots(fast_of(heap), &heap->mutator->base.roots, kn_verifier_sink(v));
+  size_t problems = kn_verifier_finish(v);
+  kn_verifier_destroy(v);
+  return problems;
+}
+
+static void verify_heap(struct kn_heap *heap) {
+  size_t problems = run_verifier(heap);
+  if (problems)
+    kn_fatal("heap verification failed after collection %llu: %zu problems",
+             (unsigned long long)heap->common.stats.totals.collections[KN_COLLECT_MAJOR],
+             problems);
+}
+
+size_t kn_heap_verify(struct kn_mutator *mut) { return run_verifier(mut->heap); }

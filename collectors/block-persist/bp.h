@@ -1,0 +1,179 @@
+#ifndef KN_BP_H
+#define KN_BP_H
+
+/* block-persist's internal structures, shared by its three files:
+ *   arena.c          blocks: reservation, start and mark bitmaps, lookups
+ *   mark.c           marking: conservative and precise roots, the
+ *                    persistence pass and its instrumentation
+ *   block-persist.c  the API: heap, mutator, allocation, collection */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kn-internal.h"
+#include "large-space.h"
+#include "stack.h"
+
+enum bp_block_state {
+  BP_BLOCK_FREE,        /* on the free list; holds nothing */
+  BP_BLOCK_GENERAL,     /* ordinary allocations */
+  BP_BLOCK_LONG_LIVED,  /* KN_ALLOC_LONG_LIVED allocations only (fix A) */
+};
+
+/* One arena block.  Objects are packed header after header in
+ * [start, top); bit i of `starts` says an allocated object's header is at
+ * start + 8 i (for [start, indexed); the rest is indexed at the next
+ * collection, since the inline fast path cannot set bits).  `marks` uses
+ * the same numbering and is clear between collections. */
+struct bp_block {
+  uintptr_t start;
+  uintptr_t top;        /* end of the objects; the rest of the block is free */
+  uintptr_t indexed;    /* start bits are exact for [start, indexed) */
+  uintptr_t granted;    /* end of the bump region handed out; counted in the footprint */
+  uint64_t *starts, *marks;
+  enum bp_block_state state;
+  bool persisted;       /* this collection: every object in it is marked */
+  size_t marked_bytes;  /* this collection */
+  uint32_t next_free;   /* free list link (block number + 1; 0 ends) */
+};
+
+/* A bump region: one per allocation class. */
+enum bp_class { BP_GENERAL, BP_LONG_LIVED, BP_CLASSES };
+
+struct bp_region {
+  struct bp_block *block;  /* NULL: no block yet */
+  uintptr_t hp;            /* for BP_GENERAL the truth is the mutator's fast.hp */
+  uintptr_t counted;       /* allocation up to here is in the statistics */
+};
+
+struct bp_arena {
+  uintptr_t lo, hi;        /* the reservation, block aligned */
+  void *mapping;           /* as mmap returned it */
+  size_t mapping_bytes;
+  size_t block_size;
+  int block_shift;
+  struct bp_block *blocks; /* one per block of the reservation */
+  uint32_t nblocks;        /* blocks in the reservation */
+  uint32_t used;           /* blocks ever handed out: [0, used) have metadata */
+  uint32_t free_head;      /* free list (block number + 1; 0: empty) */
+  uint32_t in_use;         /* blocks neither free nor unused */
+  size_t granted_bytes;    /* sum of (granted - start) over blocks in use */
+};
+
+/* Options of this collector, read once at heap creation. */
+struct bp_config {
+  bool persistence;
+  bool long_lived_blocks;
+  bool fresh_block_after_gc;
+  bool scan_data_sections;
+};
+
+/* What one collection measured. */
+struct bp_counts {
+  uint64_t reached;          /* objects marked from the roots */
+  uint64_t persisted;        /* objects marked by the persistence pass or from them */
+  uint64_t ambiguous_hits;   /* conservative words that identified an object */
+  uint64_t blocks_before;    /* blocks holding a marked object before the pass */
+  uint64_t blocks_after;     /* ... after it */
+  uint64_t rounds;           /* persistence rounds that persisted a block */
+  uint64_t blocks_freed;
+  uint64_t marked_bytes;
+};
+
+struct kn_heap {
+  struct kn_common common;   /* first: the shared code casts */
+  struct bp_arena arena;
+  struct kn_large_space large;
+  struct bp_region regions[BP_CLASSES];
+  struct bp_config config;
+  struct kn_mutator *mutator;
+};
+
+struct kn_mutator {
+  struct kn_mutator_base base;  /* first: the fast paths cast */
+  struct kn_heap *heap;
+  struct kn_stack stack;
+};
+
+/* ---- arena.c ------------------------------------------------------------ */
+
+bool bp_arena_init(struct bp_arena *a, size_t block_size, size_t reserve_bytes);
+void bp_arena_destroy(struct bp_arena *a);
+
+/* A block taken off the free list (or never used yet), empty; NULL if the
+ * reservation is exhausted or its bitmaps cannot be allocated. */
+struct bp_block *bp_block_take(struct bp_arena *a, enum bp_block_state state);
+/* Empties a block, returns its pages to the system and frees it. */
+void bp_block_release(struct bp_arena *a, struct bp_block *b);
+
+/* Where the last object of a block may end: objects never touch the block's
+ * end, so an object's address always lies inside its own block. */
+static inline uintptr_t bp_block_usable_end(const struct bp_arena *a, const struct bp_block *b) {
+  return b->start + a->block_size - KN_GRANULE;
+}
+
+static inline bool bp_arena_contains(const struct bp_arena *a, uintptr_t p) {
+  return p - a->lo < a->hi - a->lo;
+}
+
+static inline struct bp_block *bp_block_of(const struct bp_arena *a, uintptr_t p) {
+  return &a->blocks[(p - a->lo) >> a->block_shift];
+}
+
+static inline size_t bp_granule_of(const struct bp_block *b, uintptr_t header) {
+  return (header - b->start) / KN_GRANULE;
+}
+
+static inline bool bp_bit(const uint64_t *bits, size_t i) {
+  return (bits[i / 64] >> (i % 64)) & 1;
+}
+
+static inline void bp_set_bit(uint64_t *bits, size_t i) {
+  bits[i / 64] |= (uint64_t)1 << (i % 64);
+}
+
+/* Sets the start bits of the objects allocated since the last indexing. */
+void bp_block_index(struct bp_block *b);
+
+/* The allocated object whose memory (header included) holds `p`, or NULL
+ * for free space.  `p` must lie in the block, below its top. */
+void *bp_block_find_object(const struct bp_block *b, uintptr_t p);
+
+/* Bitmap words covering [start, top). */
+static inline size_t bp_block_bitmap_words(const struct bp_block *b) {
+  return (bp_granule_of(b, b->top) + 63) / 64;
+}
+
+/* ---- mark.c ------------------------------------------------------------- */
+
+/* The state of one collection's marking. */
+struct bp_marker {
+  struct kn_edge_sink sink;
+  struct kn_heap *heap;
+  struct bp_counts *counts;
+  void **stack;               /* objects marked, not yet traced */
+  size_t count, capacity;
+  uintptr_t *ambiguous;       /* stack words that fall in the arena */
+  size_t ambiguous_count, ambiguous_capacity;
+  uint64_t marked;            /* objects marked so far */
+};
+
+void bp_marker_init(struct bp_marker *m, struct kn_heap *heap, struct bp_counts *counts);
+void bp_marker_destroy(struct bp_marker *m);
+
+/* First thing in a collection, before the collector's own work leaves
+ * addresses in its frames: reads the mutator's stack and registers (and
+ * the data sections if asked).  Large objects are marked at once; words
+ * in the arena are kept until the arena is indexed. */
+void bp_capture_ambiguous_roots(struct bp_marker *m);
+
+/* With the arena indexed: marks from the captured words and the precise
+ * roots, traces, runs the persistence pass if enabled; fills the counts. */
+void bp_mark_heap(struct bp_marker *m);
+
+/* The object an ambiguous word designates, or NULL (the arena must be
+ * indexed). */
+void *bp_resolve_ambiguous(struct kn_heap *heap, uintptr_t word);
+
+#endif

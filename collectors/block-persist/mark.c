@@ -1,0 +1,220 @@
+/* block-persist's marking: roots, tracing, and the block-persistence pass.
+ *
+ * Roots come in two kinds.  Ambiguous words (the mutator's stack and
+ * registers, optionally the data sections) may be anything: a word keeps
+ * the object whose memory holds it, header included, and nothing when it
+ * points into free space.  Precise roots and heap edges hold exact object
+ * addresses.  Either way an object is marked once and pushed on the mark
+ * stack, whose objects are traced through the embedder's callback.
+ *
+ * The persistence pass then treats every block holding a marked object as
+ * wholly live: it marks every object in it, traces them, and repeats until
+ * no further block gains a mark.  Objects marked that way are counted
+ * apart, which is how the cascade shows in the statistics. */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "bp.h"
+
+static void push(struct bp_marker *m, void *obj) {
+  if (m->count == m->capacity) {
+    m->capacity = m->capacity ? 2 * m->capacity : 4096;
+    m->stack = realloc(m->stack, m->capacity * sizeof *m->stack);
+    if (!m->stack)
+      kn_fatal("block-persist: out of memory for the mark stack");
+  }
+  m->stack[m->count++] = obj;
+}
+
+/* Marks a small object given its block; true if it was unmarked. */
+static bool mark_in_block(struct bp_marker *m, struct bp_block *b, void *obj) {
+  size_t g = bp_granule_of(b, (uintptr_t)obj - KN_HEADER_BYTES);
+  if (bp_bit(b->marks, g))
+    return false;
+  bp_set_bit(b->marks, g);
+  b->marked_bytes += kn_allocation_bytes(kn_object_size(obj));
+  m->marked++;
+  push(m, obj);
+  return true;
+}
+
+/* An exact reference: a precise root or a heap edge. */
+static void mark_exact(struct bp_marker *m, void *obj) {
+  struct bp_arena *a = &m->heap->arena;
+  uintptr_t p = (uintptr_t)obj;
+  if (bp_arena_contains(a, p)) {
+    mark_in_block(m, bp_block_of(a, p), obj);
+    return;
+  }
+  if ((kn_object_kind(obj) & KN_ALLOC_LARGE) && kn_large_space_mark(obj)) {
+    m->marked++;
+    push(m, obj);
+  }
+}
+
+static void mark_edges(struct kn_edge_sink *sink, void ***slots, size_t count) {
+  struct bp_marker *m = KN_CONTAINER_OF(sink, struct bp_marker, sink);
+  for (size_t i = 0; i < count; i++) {
+    void *ref = *slots[i];
+    if (kn_is_reference(ref))
+      mark_exact(m, ref);
+  }
+}
+
+/* ---- Ambiguous roots ---------------------------------------------------- */
+
+/* The small object an ambiguous word designates, or NULL. */
+static void *resolve_in_arena(struct bp_arena *a, uintptr_t w) {
+  struct bp_block *b = bp_block_of(a, w);
+  if (b->state == BP_BLOCK_FREE || b->start + a->block_size <= w || w >= b->top)
+    return NULL;
+  return bp_block_find_object(b, w);
+}
+
+void *bp_resolve_ambiguous(struct kn_heap *heap, uintptr_t w) {
+  struct bp_arena *a = &heap->arena;
+  if (bp_arena_contains(a, w)) {
+    if ((uint32_t)((w - a->lo) >> a->block_shift) >= a->used)
+      return NULL;
+    return resolve_in_arena(a, w);
+  }
+  return kn_large_space_find(&heap->large, w);
+}
+
+/* A zero-sized object ends where the next header begins: a word equal to
+ * its address also designates the preceding zero-sized object. */
+static void mark_zero_sized_before(struct bp_marker *m, struct bp_block *b, uintptr_t w) {
+  if (w == b->start || (w & (KN_GRANULE - 1)))
+    return;
+  size_t g = bp_granule_of(b, w - KN_GRANULE);
+  if (bp_bit(b->starts, g) && kn_object_size((void *)w) == 0)
+    mark_in_block(m, b, (void *)w);
+}
+
+/* Marks what an ambiguous word designates; the arena must be indexed. */
+static void mark_ambiguous(struct bp_marker *m, uintptr_t w) {
+  struct kn_heap *heap = m->heap;
+  void *obj = bp_resolve_ambiguous(heap, w);
+  if (!obj)
+    return;
+  m->counts->ambiguous_hits++;
+  if (bp_arena_contains(&heap->arena, w)) {
+    struct bp_block *b = bp_block_of(&heap->arena, w);
+    mark_in_block(m, b, obj);
+    if ((uintptr_t)obj - KN_HEADER_BYTES == w)
+      mark_zero_sized_before(m, b, w);
+  } else if (kn_large_space_mark(obj)) {
+    m->marked++;
+    push(m, obj);
+  }
+}
+
+static void capture_word(uintptr_t w, void *data) {
+  struct bp_marker *m = data;
+  if (!bp_arena_contains(&m->heap->arena, w)) {
+    mark_ambiguous(m, w); /* the large space needs no indexing */
+    return;
+  }
+  if (m->ambiguous_count == m->ambiguous_capacity) {
+    m->ambiguous_capacity = m->ambiguous_capacity ? 2 * m->ambiguous_capacity : 1024;
+    m->ambiguous = realloc(m->ambiguous, m->ambiguous_capacity * sizeof *m->ambiguous);
+    if (!m->ambiguous)
+      kn_fatal("block-persist: out of memory for the ambiguous roots");
+  }
+  m->ambiguous[m->ambiguous_count++] = w;
+}
+
+void bp_capture_ambiguous_roots(struct bp_marker *m) {
+  struct kn_heap *heap = m->heap;
+  kn_stack_scan(&heap->mutator->stack, capture_word, m);
+  if (heap->config.scan_data_sections)
+    kn_scan_data_sections(capture_word, m);
+}
+
+/* ---- Tracing -------------------------------------------------------------- */
+
+static void drain(struct bp_marker *m) {
+  struct kn_common *c = &m->heap->common;
+  while (m->count)
+    kn_trace_object(c, &m->sink, m->stack[--m->count]);
+}
+
+static void mark_roots(struct bp_marker *m) {
+  struct kn_heap *heap = m->heap;
+  struct kn_mutator *mut = heap->mutator;
+  for (size_t i = 0; i < m->ambiguous_count; i++)
+    mark_ambiguous(m, m->ambiguous[i]);
+  kn_trace_global_roots(&heap->common, &m->sink);
+  kn_trace_mutator_roots(&mut->base.fast, &mut->base.roots, &m->sink);
+}
+
+static uint64_t blocks_with_marks(const struct bp_arena *a) {
+  uint64_t n = 0;
+  for (uint32_t i = 0; i < a->used; i++)
+    if (a->blocks[i].state != BP_BLOCK_FREE && a->blocks[i].marked_bytes)
+      n++;
+  return n;
+}
+
+/* Marks and pushes every unmarked object of a block. */
+static void persist_block(struct bp_marker *m, struct bp_block *b) {
+  b->persisted = true;
+  size_t words = bp_block_bitmap_words(b);
+  for (size_t w = 0; w < words; w++) {
+    uint64_t unmarked = b->starts[w] & ~b->marks[w];
+    while (unmarked) {
+      size_t g = w * 64 + (size_t)__builtin_ctzll(unmarked);
+      unmarked &= unmarked - 1;
+      void *obj = (void *)(b->start + g * KN_GRANULE + KN_HEADER_BYTES);
+      mark_in_block(m, b, obj);
+    }
+  }
+}
+
+/* Repeats until no block that holds a marked object is left unpersisted.
+ * Returns the rounds that persisted at least one block. */
+static uint64_t persist_to_fixed_point(struct bp_marker *m) {
+  struct bp_arena *a = &m->heap->arena;
+  uint64_t rounds = 0;
+  for (;;) {
+    bool any = false;
+    for (uint32_t i = 0; i < a->used; i++) {
+      struct bp_block *b = &a->blocks[i];
+      if (b->state != BP_BLOCK_FREE && b->marked_bytes && !b->persisted) {
+        persist_block(m, b);
+        any = true;
+      }
+    }
+    if (!any)
+      return rounds;
+    rounds++;
+    drain(m);
+  }
+}
+
+void bp_marker_init(struct bp_marker *m, struct kn_heap *heap, struct bp_counts *counts) {
+  memset(m, 0, sizeof *m);
+  m->heap = heap;
+  m->counts = counts;
+  kn_sink_init(&m->sink, mark_edges);
+}
+
+void bp_marker_destroy(struct bp_marker *m) {
+  free(m->stack);
+  free(m->ambiguous);
+}
+
+void bp_mark_heap(struct bp_marker *m) {
+  struct kn_heap *heap = m->heap;
+  mark_roots(m);
+  drain(m);
+  m->counts->reached = m->marked;
+  m->counts->blocks_before = blocks_with_marks(&heap->arena);
+  if (heap->config.persistence)
+    m->counts->rounds = persist_to_fixed_point(m);
+  /* Kept by persistence: marked in the blocks it persisted, or reached
+   * only from objects marked there. */
+  m->counts->persisted = m->marked - m->counts->reached;
+  m->counts->blocks_after = blocks_with_marks(&heap->arena);
+}
