@@ -4,11 +4,14 @@
 # rooting mistake in the interpreter (or a collector that loses an object)
 # shows up as wrong output or a verifier abort.
 #
-# N is the smallest the time budget allows.  Measured on semi (CPU time,
-# noisy shared machine, ratios from one run): the corpus takes ~6 s
-# normally; with verify=1 it takes ~100 s at N=10000, ~25 s at N=20000
-# and ~11 s at N=50000.  The cost is collections x live size, dominated by
-# list-sort, nqueens and binary-trees.
+# N is the smallest the time budget allows.  Measured on semi (CPU time
+# on a shared, loaded 2-core machine, so ratios from one run matter more
+# than the figures): corpus.sh takes ~6 s; this script took ~100 s at
+# N=10000, ~23 s at N=20000 and ~11 s at N=50000.  The cost is
+# collections x live size (the verifier walks the live heap after each
+# collection), dominated by list-sort, nqueens and binary-trees.  Under
+# ASan+UBSan the corpus takes ~15 s and this script ~39 s at N=40000.
+# pcc costs about the same as semi.
 . "$top_srcdir/embedder-examples/scheme/tests/corpus-lib.sh"
 # Under sanitizers (CI's ASan build, ~2.5x slower) N doubles to keep the
 # check within its budget.
