@@ -329,6 +329,7 @@ static struct node *compile_call(struct compiler *c, struct scope *sc, const str
 }
 
 struct node *compile(struct compiler *c, struct scope *sc, const struct syntax *s) {
+  check_c_stack(c->in);
   switch (s->kind) {
   case SX_SYMBOL:
     return compile_variable(c, sc, s);

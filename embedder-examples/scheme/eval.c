@@ -21,6 +21,10 @@
 
 void scheme_exit(struct interp *in, int status) {
   fflush(stdout);
+  if (in->on_exit) {
+    in->exit_status = status;
+    longjmp(*in->on_exit, 1);
+  }
   if (in->gc_stats)
     interp_print_stats(in, stderr);
   fflush(stderr);

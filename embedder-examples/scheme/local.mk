@@ -16,7 +16,9 @@ kn_scheme_cppflags = -I$(top_srcdir)/api $(KN_DEBUG_CFLAGS)
 
 EXTRA_DIST += embedder-examples/scheme/README.md \
   embedder-examples/scheme/tests/corpus-lib.sh embedder-examples/scheme/tests/corpus.sh \
-  embedder-examples/scheme/tests/stress.sh embedder-examples/scheme/tests/errors.sh
+  embedder-examples/scheme/tests/stress.sh embedder-examples/scheme/tests/errors.sh \
+  embedder-examples/scheme/tests/programs/subset.scm \
+  embedder-examples/scheme/tests/programs/subset.out
 
 # The corpus (normal, then stress) and the error tests loop over every
 # built collector; scheme-roots-NAME is built per collector.

@@ -69,25 +69,33 @@ static char *read_file(const char *path, size_t *len) {
   return text;
 }
 
+/* Frees the reader and syntax tree a stopped program left behind. */
+static void drop_source(struct interp *in) {
+  syntax_free(in->form);
+  in->form = NULL;
+  if (in->reader)
+    reader_destroy(in->reader);
+  in->reader = NULL;
+}
+
 /* Reads, compiles and evaluates each form of `text` in turn. */
 static void run_file(struct interp *in, const char *text, size_t len) {
-  struct reader *r = reader_create(in->file, text, len);
+  in->reader = reader_create(in->file, text, len);
   for (;;) {
-    struct syntax *form;
-    enum read_status st = reader_next(r, &form);
+    enum read_status st = reader_next(in->reader, &in->form);
     if (st == READ_EOF)
       break;
     if (st != READ_OK) {
       fflush(stdout);
-      fprintf(stderr, "%s\n", reader_error(r));
-      reader_destroy(r);
+      fprintf(stderr, "%s\n", reader_error(in->reader));
       scheme_exit(in, 1);
     }
-    struct node *code = compile_toplevel(in, form);
-    syntax_free(form);
+    struct node *code = compile_toplevel(in, in->form);
+    syntax_free(in->form);
+    in->form = NULL;
     eval_toplevel(in, code);
   }
-  reader_destroy(r);
+  drop_source(in);
 }
 
 /* Evaluates the complete forms at the start of text and writes their
@@ -95,32 +103,28 @@ static void run_file(struct interp *in, const char *text, size_t len) {
  * which drops the rest of the input). */
 static size_t repl_chunk(struct interp *in, const char *text, size_t len) {
   jmp_buf on_error;
-  struct reader *volatile r = reader_create(in->file, text, len);
-  struct syntax *volatile form = NULL;
   volatile size_t consumed = 0;
+  in->reader = reader_create(in->file, text, len);
   in->on_error = &on_error;
   if (setjmp(on_error)) {
-    syntax_free(form);
     in->sp = 0;
     consumed = len;
   } else {
     for (;;) {
-      struct syntax *f;
-      enum read_status st = reader_next(r, &f);
+      enum read_status st = reader_next(in->reader, &in->form);
       if (st == READ_INCOMPLETE)
         break;
       if (st == READ_EOF || st == READ_ERROR) {
         if (st == READ_ERROR)
-          fprintf(stderr, "%s\n", reader_error(r));
+          fprintf(stderr, "%s\n", reader_error(in->reader));
         consumed = len;
         break;
       }
-      form = f;
-      struct node *code = compile_toplevel(in, f);
-      syntax_free(f);
-      form = NULL;
+      struct node *code = compile_toplevel(in, in->form);
+      syntax_free(in->form);
+      in->form = NULL;
       value v = eval_toplevel(in, code);
-      consumed = reader_offset(r);
+      consumed = reader_offset(in->reader);
       if (v != UNSPEC) {
         print_value(in, stdout, v, true);
         putchar('\n');
@@ -129,34 +133,38 @@ static size_t repl_chunk(struct interp *in, const char *text, size_t len) {
     }
   }
   in->on_error = NULL;
-  reader_destroy(r);
+  drop_source(in);
   return consumed;
 }
 
+/* Input the REPL has read but not yet evaluated. */
+struct repl_input {
+  char *pending, *line;
+  size_t npending, linecap;
+};
+
 /* The REPL: reads lines until the forms in them are complete, evaluates
  * each and writes its value.  Errors print and return to the prompt. */
-static void run_repl(struct interp *in) {
+static void run_repl(struct interp *in, struct repl_input *input) {
   bool tty = isatty(0);
-  char *pending = NULL, *line = NULL;
-  size_t npending = 0, linecap = 0;
   in->repl = true;
   for (;;) {
     if (tty) {
-      fputs(npending ? "  " : "> ", stdout);
+      fputs(input->npending ? "  " : "> ", stdout);
       fflush(stdout);
     }
-    ssize_t got = getline(&line, &linecap, stdin);
+    ssize_t got = getline(&input->line, &input->linecap, stdin);
     if (got < 0)
       break;
-    pending = xrealloc(pending, npending + (size_t)got + 1);
-    memcpy(pending + npending, line, (size_t)got);
-    npending += (size_t)got;
-    size_t consumed = repl_chunk(in, pending, npending);
-    memmove(pending, pending + consumed, npending - consumed);
-    npending -= consumed;
+    input->pending = xrealloc(input->pending, input->npending + (size_t)got + 1);
+    memcpy(input->pending + input->npending, input->line, (size_t)got);
+    input->npending += (size_t)got;
+    size_t consumed = repl_chunk(in, input->pending, input->npending);
+    memmove(input->pending, input->pending + consumed, input->npending - consumed);
+    input->npending -= consumed;
   }
-  if (npending) {
-    struct reader *r = reader_create(in->file, pending, npending);
+  if (input->npending) {
+    struct reader *r = reader_create(in->file, input->pending, input->npending);
     struct syntax *f;
     if (reader_next(r, &f) == READ_INCOMPLETE)
       fprintf(stderr, "%s\n", reader_error(r));
@@ -164,8 +172,6 @@ static void run_repl(struct interp *in) {
   }
   if (tty)
     putchar('\n');
-  free(pending);
-  free(line);
   in->repl = false;
 }
 
@@ -191,25 +197,35 @@ static void *interpret(void *arg) {
     run->status = 2;
     return NULL;
   }
-  if (run->file) {
-    size_t len;
-    char *text = read_file(run->file, &len);
-    if (!text) {
-      fprintf(stderr, "scheme: cannot read %s: %s\n", run->file, strerror(errno));
-      interp_destroy(&in);
-      run->status = 2;
-      return NULL;
-    }
-    run_file(&in, text, len);
-    free(text);
-  } else {
-    run_repl(&in);
+  char *text = NULL;
+  size_t len = 0;
+  if (run->file && !(text = read_file(run->file, &len))) {
+    fprintf(stderr, "scheme: cannot read %s: %s\n", run->file, strerror(errno));
+    interp_destroy(&in);
+    run->status = 2;
+    return NULL;
   }
+  /* Errors, (exit) and heap exhaustion come back here with a status. */
+  struct repl_input input = {0};
+  jmp_buf on_exit;
+  in.on_exit = &on_exit;
+  if (setjmp(on_exit) == 0) {
+    if (text)
+      run_file(&in, text, len);
+    else
+      run_repl(&in, &input);
+    in.exit_status = 0;
+  }
+  drop_source(&in);
+  free(text);
+  free(input.pending);
+  free(input.line);
   fflush(stdout);
   if (in.gc_stats)
     interp_print_stats(&in, stderr);
+  fflush(stderr);
   interp_destroy(&in);
-  run->status = 0;
+  run->status = in.exit_status;
   return NULL;
 }
 

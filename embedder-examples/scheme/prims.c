@@ -223,6 +223,16 @@ PRIM(p_string_append) {
   return s;
 }
 
+PRIM(p_string_from_chars) {
+  for (size_t i = 0; i < argc; i++)
+    if (!is_char(args[i]) || char_code(args[i]) > 255)
+      type_error(in, "string", "a character", args[i]);
+  value s = make_string_uninit(in, argc);
+  for (size_t i = 0; i < argc; i++)
+    str_of(s)->bytes[i] = (char)char_code(args[i]);
+  return s;
+}
+
 PRIM(p_string_length) {
   (void)argc;
   return make_fixnum((int64_t)check_string(in, "string-length", args[0])->length);
@@ -379,6 +389,7 @@ const struct primitive data_primitives[] = {
   {"boolean?", 1, 1, p_boolean},
   {"char?", 1, 1, p_char_p},
   {"string-append", 0, -1, p_string_append},
+  {"string", 0, -1, p_string_from_chars},
   {"string-length", 1, 1, p_string_length},
   {"string-ref", 2, 2, p_string_ref},
   {"substring", 2, 3, p_substring},

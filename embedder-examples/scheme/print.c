@@ -106,8 +106,9 @@ static bool symbol_needs_braces(const struct sstring *s) {
   return false;
 }
 
+/* Guile writes the braces for display too. */
 static void print_symbol(struct printer *p, const struct sstring *s) {
-  if (!p->write || !symbol_needs_braces(s)) {
+  if (!symbol_needs_braces(s)) {
     emit(p, s->bytes, s->length);
     return;
   }

@@ -19,7 +19,12 @@ struct reader {
   /* Lists being read: freed if reading fails before they are complete. */
   struct syntax **pending;
   size_t npending, pending_capacity;
+  unsigned depth;  /* lists open now */
 };
+
+/* Deeper nesting is refused rather than risk the C stack (reading,
+ * compiling and freeing recurse on it). */
+enum { MAX_NESTING = 100000 };
 
 /* Thrown out of the recursive descent on an error. */
 struct read_failure {
@@ -343,6 +348,8 @@ static struct syntax *read_string(struct reader *r, struct read_failure *f) {
 static struct syntax *read_sequence(struct reader *r, struct read_failure *f,
                                     struct syntax *s, int close, bool dotted_ok) {
   pending_push(r, s);
+  if (++r->depth > MAX_NESTING)
+    fail_at(r, f, s->line, s->col, "lists nested more than %d deep", MAX_NESTING);
   int line = s->line, col = s->col;
   for (;;) {
     skip_atmosphere(r, f);
@@ -358,6 +365,7 @@ static struct syntax *read_sequence(struct reader *r, struct read_failure *f,
                 c, line, col, close == ')' ? '(' : '[');
       }
       next(r);
+      r->depth--;
       return pending_pop(r);
     }
     if (c == '.' && is_delimiter(r->pos + 1 < r->len ? (unsigned char)r->text[r->pos + 1] : -1)) {
@@ -383,6 +391,7 @@ static struct syntax *read_sequence(struct reader *r, struct read_failure *f,
           fail_at(r, f, eline, ecol, "more than one datum after '.' in a dotted list");
       }
       next(r);
+      r->depth--;
       return pending_pop(r);
     }
     struct syntax *item = read_datum(r, f);
@@ -447,6 +456,7 @@ enum read_status reader_next(struct reader *r, struct syntax **out) {
   r->incomplete = false;
   r->error[0] = 0;
   r->npending = 0;
+  r->depth = 0;
   if (setjmp(f.jump)) {
     while (r->npending)
       syntax_free(pending_pop(r));

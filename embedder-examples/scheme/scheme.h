@@ -160,6 +160,11 @@ struct interp {
   bool repl;                  /* errors return to the prompt */
   int error_status;           /* exit status of an error: 1, or 2 for heap exhaustion */
   jmp_buf *on_error;          /* where errors go in the REPL */
+  jmp_buf *on_exit;           /* where scheme_exit goes: the thread's top */
+  int exit_status;
+  /* C memory the running program holds, freed however it stops. */
+  struct reader *reader;
+  struct syntax *form;
   char *stack_limit;          /* the C stack must stay above this */
   bool gc_stats;
 };
@@ -213,6 +218,8 @@ void scheme_error(struct interp *in, const char *fmt, ...)
     __attribute__((noreturn, format(printf, 2, 3)));
 void type_error(struct interp *in, const char *who, const char *expected, value got)
     __attribute__((noreturn));
+/* Ends the program with `status`: flushes stdout and returns to the top of
+ * the interpreter thread (in->on_exit), or exits if there is none. */
 void scheme_exit(struct interp *in, int status) __attribute__((noreturn));
 
 /* eval.c */

@@ -1,5 +1,7 @@
-# Shared by corpus.sh and stress.sh: runs the Scheme corpus with every
-# built collector's interpreter and turns run-corpus's lines into TAP.
+# Shared by corpus.sh and stress.sh: runs the Scheme corpus, and this
+# example's own programs (tests/programs: the whole subset, with output
+# from Guile), with every built collector's interpreter, and turns
+# run-corpus's lines into TAP.
 # A collector that is not built, or a missing corpus (make distcheck has
 # no ../shared), is reported as SKIP, never as passed.
 . "$top_srcdir/tests/tap.sh"
@@ -24,21 +26,23 @@ run_corpus_all() {
       fail "$c: $interp is missing"
       continue
     fi
-    out=$("$corpus/run-corpus" "$interp" "$corpus/scheme" "$timeout_s" 2>&1)
-    status=$?
-    lines=0
-    while IFS= read -r line; do
-      case $line in
-        "ok "*) ok "$c: ${line#ok } ($label)"; lines=$((lines + 1)) ;;
-        "FAIL "*) fail "$c: ${line#FAIL } ($label)"; lines=$((lines + 1)) ;;
-      esac
-    done <<EOF_OUT
+    for dir in "$corpus/scheme" "$top_srcdir/embedder-examples/scheme/tests/programs"; do
+      out=$("$corpus/run-corpus" "$interp" "$dir" "$timeout_s" 2>&1)
+      status=$?
+      lines=0
+      while IFS= read -r line; do
+        case $line in
+          "ok "*) ok "$c: ${line#ok } ($label)"; lines=$((lines + 1)) ;;
+          "FAIL "*) fail "$c: ${line#FAIL } ($label)"; lines=$((lines + 1)) ;;
+        esac
+      done <<EOF_OUT
 $out
 EOF_OUT
-    if [ "$lines" -eq 0 ] || { [ "$status" -ne 0 ] && [ "$tap_failed" -eq 0 ]; }; then
-      fail "$c: run-corpus failed (status $status)"
-      echo "$out" | diag
-    fi
+      if [ "$lines" -eq 0 ] || { [ "$status" -ne 0 ] && [ "$tap_failed" -eq 0 ]; }; then
+        fail "$c: run-corpus $dir failed (status $status)"
+        echo "$out" | diag
+      fi
+    done
   done
   plan "$tap_n"
 }
