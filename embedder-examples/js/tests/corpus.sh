@@ -6,12 +6,12 @@ corpus="$KN_SHARED_DIR/corpus"
 set -- $KN_KNOWN_COLLECTORS
 plan $#
 mode=""
-if [ -n "$JS_CORPUS_STRESS" ]; then
-  mode=" (stress=$JS_CORPUS_STRESS,verify=1)"
-  KENNEL_OPTIONS="stress=$JS_CORPUS_STRESS,verify=1"
-  export KENNEL_OPTIONS
-fi
 for c in "$@"; do
+  if [ -n "$JS_CORPUS_STRESS" ]; then
+    KENNEL_OPTIONS=$(stress_options "$c" "$JS_CORPUS_STRESS")
+    mode=" ($KENNEL_OPTIONS)"
+    export KENNEL_OPTIONS
+  fi
   js="$top_builddir/embedder-examples/js/js-$c"
   case " $KN_BUILT_COLLECTORS " in
     *" $c "*) ;;

@@ -6,10 +6,13 @@
 # no ../shared), is reported as SKIP, never as passed.
 . "$top_srcdir/tests/tap.sh"
 
-# run_corpus_all LABEL TIMEOUT_S: runs with the environment as it is.
+# run_corpus_all LABEL TIMEOUT_S [STRESS_N]: runs with the environment as
+# it is, or in stress mode (tests/tap.sh's stress_options) when STRESS_N is
+# given.
 run_corpus_all() {
   label=$1
   timeout_s=$2
+  stress_n=${3:-}
   corpus=${KN_SHARED_DIR:-}/corpus
   if [ ! -x "$corpus/run-corpus" ] || [ ! -d "$corpus/scheme" ]; then
     skip "scheme corpus $label" "no corpus at $corpus (configure --with-shared)"
@@ -25,6 +28,10 @@ run_corpus_all() {
     if [ ! -x "$interp" ]; then
       fail "$c: $interp is missing"
       continue
+    fi
+    if [ -n "$stress_n" ]; then
+      KENNEL_OPTIONS=$(stress_options "$c" "$stress_n")
+      export KENNEL_OPTIONS
     fi
     for dir in "$corpus/scheme" "$top_srcdir/embedder-examples/scheme/tests/programs"; do
       out=$("$corpus/run-corpus" "$interp" "$dir" "$timeout_s" 2>&1)

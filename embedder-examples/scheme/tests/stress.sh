@@ -28,7 +28,5 @@ case ${KN_SAN_CFLAGS:-} in
   ?*) N=${KN_SCHEME_STRESS:-40000} ;;
   *) N=${KN_SCHEME_STRESS:-20000} ;;
 esac
-KENNEL_OPTIONS="stress=$N,verify=1"
-export KENNEL_OPTIONS
-run_corpus_all "stress=$N,verify=1" 600
+run_corpus_all "stress=$N,verify=1" 600 "$N"
 finish
