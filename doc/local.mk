@@ -1,1 +1,1 @@
-EXTRA_DIST += doc/architecture.md doc/manual.md doc/semi.md
+EXTRA_DIST += doc/architecture.md doc/manual.md doc/semi.md doc/gen-ms.md

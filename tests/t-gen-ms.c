@@ -1,0 +1,7 @@
+/* gen-ms only: filled below. */
+
+#include "test-embedder.h"
+
+const struct kn_test_case kn_collector_cases[] = {
+  {NULL, NULL},
+};
