@@ -106,11 +106,11 @@ bool kn_heap_create(struct kn_options *opts, const struct kn_embedder *embedder,
 }
 
 void kn_heap_destroy(struct kn_heap *heap) {
+  gm_remset_destroy(&heap->remset); /* first: large objects hold its bitmaps */
   gm_region_destroy(&heap->region);
   kn_large_space_destroy(&heap->large);
   gm_nursery_destroy(&heap->nursery);
   gm_old_destroy(&heap->old);
-  gm_remset_destroy(&heap->remset);
   kn_common_destroy(&heap->common);
   free(heap->mutator);
   free(heap);
