@@ -90,8 +90,16 @@ bool kn_heap_create(struct kn_options *opts, const struct kn_embedder *embedder,
     return fail_create(heap, mut, opts,
                        "gen-ms: a fixed heap needs at least two pages: raise heap-size to "
                        "twice page-size or lower page-size");
-  if (!gm_region_init(&heap->region, page_bytes, region_reserve(c, page_bytes)))
-    return fail_create(heap, mut, opts, "gen-ms: cannot reserve the heap's address space");
+  /* An unlimited heap asks for 64 GB of address space; where the system
+   * (or valgrind) grants less, take the most it grants, down to twice the
+   * initial size. */
+  size_t reserve = region_reserve(c, page_bytes);
+  size_t least = c->heap_policy == KN_HEAP_FIXED ? reserve : 2 * c->heap_size + 2 * page_bytes;
+  while (!gm_region_init(&heap->region, page_bytes, reserve)) {
+    if (reserve / 2 < least)
+      return fail_create(heap, mut, opts, "gen-ms: cannot reserve the heap's address space");
+    reserve /= 2;
+  }
   kn_large_space_init_aligned(&heap->large, GM_FRAME_BYTES, GM_FRAME_HEADER_BYTES);
   gm_policy_init(heap);
   heap->epoch = 1;
