@@ -94,7 +94,7 @@ enum { GM_SIZE_CLASSES = 24 };
 struct gm_old_space {
   char *free[GM_SIZE_CLASSES];  /* free spans, by size class */
   struct gm_page_list unswept;  /* old pages waiting for the lazy sweeper */
-  size_t live_bytes;            /* estimate: live at the last major plus promoted since */
+  size_t live_bytes;            /* live at the last major, plus promoted and allocated since */
 };
 
 struct gm_remset {
@@ -251,6 +251,7 @@ void gm_remset_destroy(struct gm_remset *rs);
 /* ---- Policy (policy.c) ----------------------------------------------------- */
 
 size_t gm_heap_bytes(const struct kn_heap *heap);
+/* Bytes of the old generation's objects (see policy.c). */
 size_t gm_old_bytes(const struct kn_heap *heap);
 /* True if one more page fits in the budget. */
 bool gm_budget_allows(const struct kn_heap *heap, size_t bytes);

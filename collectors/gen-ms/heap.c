@@ -189,6 +189,7 @@ static void *allocate_old(struct kn_heap *heap, size_t size, unsigned kind, unsi
     void *mem = gm_old_allocate(heap, bytes);
     if (mem) {
       kn_stats_count_allocation(&heap->common, bytes);
+      heap->old.live_bytes += bytes;
       return init_object(mem, bytes, size, kind, tag);
     }
     if (attempt == 0)

@@ -9,10 +9,13 @@
  *  - The nursery's target is nursery-size, at most half the budget, at
  *    least one page.  A minor collection runs when the nursery's pages
  *    have no span left and no page can be added.
- *  - A collection is major when the old space (old pages and large
- *    objects) has grown past the threshold: major-multiplier times the
- *    live size after the last major collection, and at least half the
- *    initial budget.  It is also major when a minor collection left the
+ *  - A collection is major when the old generation (old objects: live at
+ *    the last major collection, promoted or allocated old since, plus the
+ *    large objects) has grown past the threshold: major-multiplier times
+ *    the live size after the last major collection, and at least half the
+ *    initial budget.  It counts object bytes, not old pages: promoted
+ *    pages carry free space, and counting it would call for a major
+ *    collection that cannot free it (old pages are not compacted).  It is also major when a minor collection left the
  *    nursery no page to allocate into (everything was promoted or aging
  *    and the budget is full): the minor could not promote. */
 
@@ -23,8 +26,7 @@ size_t gm_heap_bytes(const struct kn_heap *heap) {
 }
 
 size_t gm_old_bytes(const struct kn_heap *heap) {
-  size_t young = heap->nursery.pages.count * heap->region.page_bytes;
-  return gm_heap_bytes(heap) - young;
+  return heap->old.live_bytes + heap->large.bytes;
 }
 
 bool gm_budget_allows(const struct kn_heap *heap, size_t bytes) {

@@ -80,7 +80,12 @@ static void *mapping_of(const struct kn_large_space *ls, struct kn_large_object 
 
 #define TOMBSTONE ((uintptr_t)1)
 
-static size_t slot_of(uintptr_t p) { return (size_t)((p >> 12) * 0x9e3779b97f4a7c15ull); }
+/* The high half is folded in: the index takes the low bits, and aligned
+ * mappings (kn_large_space_init_aligned) share theirs. */
+static size_t slot_of(uintptr_t p) {
+  uint64_t h = (uint64_t)(p >> 12) * 0x9e3779b97f4a7c15ull;
+  return (size_t)(h ^ (h >> 32));
+}
 
 static void index_put(struct kn_large_space *ls, uintptr_t p);
 
