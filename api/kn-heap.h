@@ -44,9 +44,23 @@ struct kn_heap *kn_mutator_heap(struct kn_mutator *mut);
 struct kn_mutator *kn_mutator_attach(struct kn_heap *heap);
 void kn_mutator_detach(struct kn_mutator *mut);
 
-/* A thread about to block outside the heap (a system call, a lock) marks
- * itself inactive, so that collections need not wait for it.  An inactive
- * mutator must not touch heap objects until it reactivates. */
+/* A thread about to block outside the heap marks itself inactive, so that
+ * collections need not wait for it:
+ *
+ *     kn_mutator_deactivate(mut);
+ *     n = read(fd, buf, len);          (or sleep, join, wait on a lock...)
+ *     kn_mutator_reactivate(mut);
+ *
+ * Do it around anything that may block for long, and always around waiting
+ * for another mutator thread (a lock it holds, a join, a condition it
+ * signals): that thread may itself be waiting for a collection, which
+ * would wait for this one forever.  While inactive, a thread must not read
+ * or write heap objects or call kn_ functions with `mut`, except
+ * kn_mutator_reactivate.  Its frames and roots callback remain roots: a
+ * collection may move their objects and update them, so reload heap
+ * pointers from frames after reactivating.  Reactivation waits for a
+ * collection in progress to finish.  With one mutator both calls do
+ * nothing. */
 void kn_mutator_deactivate(struct kn_mutator *mut);
 void kn_mutator_reactivate(struct kn_mutator *mut);
 

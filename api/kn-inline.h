@@ -43,6 +43,12 @@ void kn_safepoint_slow(struct kn_mutator *mut);
  * exhaustion goes to the heap's OOM handler. */
 static inline void *kn_allocate(struct kn_mutator *mut, size_t size, unsigned kind,
                                 unsigned tag) {
+#ifdef KN_DEBUG
+  if (tag > 0xffffu)
+    kn_misuse("kn_allocate: the tag does not fit in 16 bits");
+  if (kind & ~(unsigned)(KN_ALLOC_POINTERLESS | KN_ALLOC_LONG_LIVED | KN_ALLOC_LARGE))
+    kn_misuse("kn_allocate: unknown kind flags");
+#endif
   if (kn_attr_allocator() == KN_ALLOCATOR_BUMP_POINTER &&
       size <= kn_attr_large_threshold() &&
       !(kind & KN_ALLOC_LARGE) &&

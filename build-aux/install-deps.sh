@@ -4,7 +4,7 @@
 # references), gnuplot (plots), GNU time and valgrind.
 set -e
 packages="autoconf automake libtool pkg-config make gcc clang libgc-dev guile-3.0 nodejs
-  gnuplot-nox time valgrind"
+  gnuplot-nox time valgrind python3"
 if [ "$(id -u)" -ne 0 ]; then sudo=sudo; else sudo=; fi
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -q

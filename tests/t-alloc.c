@@ -1,7 +1,9 @@
 /* Allocation and survival: linked structures, cycles, large objects,
  * pointerless data, zeroed memory, many collections in a row. */
 
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "test-embedder.h"
 
@@ -209,7 +211,24 @@ static void long_lived_hint(void) {
   test_heap_destroy(&th);
 }
 
+static void allocate_with_wide_tag(void *arg) {
+  (void)arg;
+  struct test_heap th = test_heap_create(NULL);
+  kn_allocate(th.mut, 16, KN_ALLOC_TRACED, 0x10001);
+}
+
+static void tag_too_wide_is_caught(void) {
+#ifndef KN_DEBUG
+  kn_test_skip("tag width is checked in debug builds (--enable-debug) only");
+#endif
+  char err[512];
+  int status = kn_test_run_child(allocate_with_wide_tag, NULL, err, sizeof err);
+  CHECKF(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT, "status %d: %s", status, err);
+  CHECKF(strstr(err, "API misuse: kn_allocate: the tag does not fit"), "stderr: %s", err);
+}
+
 const struct kn_test_case kn_alloc_cases[] = {
+  {"alloc/tag-too-wide-is-caught", tag_too_wide_is_caught},
   {"alloc/linked-list-survives", linked_list_survives},
   {"alloc/cycles-survive", cycles_survive},
   {"alloc/large-objects", large_objects},

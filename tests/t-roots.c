@@ -2,6 +2,10 @@
  * objects they hold survive and the roots follow moved objects; objects
  * whose roots are removed are reclaimed. */
 
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+
 #include "test-embedder.h"
 
 static void registered_root_added_and_removed(void) {
@@ -15,7 +19,6 @@ static void registered_root_added_and_removed(void) {
          (unsigned long long)live_held);
   CHECK(((struct tnode *)root)->id == 1);
   CHECK(kn_heap_remove_root(th.heap, &root));
-  CHECK(!kn_heap_remove_root(th.heap, &root));
   uint64_t live_dropped = test_live_after_collect(&th);
   CHECKF(live_dropped + 8000 <= live_held, "an unrooted object survived: %llu -> %llu",
          (unsigned long long)live_held, (unsigned long long)live_dropped);
@@ -124,7 +127,53 @@ static void root_added_twice_is_harmless(void) {
   test_heap_destroy(&th);
 }
 
+static void remove_unregistered(void *arg) {
+  (void)arg;
+  struct test_heap th = test_heap_create(NULL);
+  static void *never_added;
+  bool removed = kn_heap_remove_root(th.heap, &never_added);
+  fprintf(stderr, "returned %d: %s\n", removed, kn_heap_error(th.heap));
+  test_heap_destroy(&th);
+}
+
+/* Removing a slot that was never added is an error: reported by the return
+ * value and kn_heap_error, and an abort in debug builds. */
+static void removing_unregistered_root_is_reported(void) {
+  char err[1024];
+  int status = kn_test_run_child(remove_unregistered, NULL, err, sizeof err);
+#ifdef KN_DEBUG
+  CHECKF(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT, "status %d: %s", status, err);
+  CHECKF(strstr(err, "API misuse") && strstr(err, "not a registered root"), "stderr: %s", err);
+#else
+  CHECKF(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %d: %s", status, err);
+  CHECKF(strstr(err, "returned 0: ") && strstr(err, "not a registered root"), "stderr: %s",
+         err);
+#endif
+}
+
+static void pop_out_of_order(void *arg) {
+  (void)arg;
+  struct test_heap th = test_heap_create(NULL);
+  void *a[1] = {0}, *b[1] = {0};
+  struct kn_frame fa, fb;
+  kn_frame_push(th.mut, &fa, a, 1);
+  kn_frame_push(th.mut, &fb, b, 1);
+  kn_frame_pop(th.mut, &fa);
+}
+
+static void frame_popped_out_of_order_is_caught(void) {
+#ifndef KN_DEBUG
+  kn_test_skip("frame order is checked in debug builds (--enable-debug) only");
+#endif
+  char err[1024];
+  int status = kn_test_run_child(pop_out_of_order, NULL, err, sizeof err);
+  CHECKF(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT, "status %d: %s", status, err);
+  CHECKF(strstr(err, "kn_frame_pop") && strstr(err, "out of order"), "stderr: %s", err);
+}
+
 const struct kn_test_case kn_roots_cases[] = {
+  {"roots/frame-popped-out-of-order-is-caught", frame_popped_out_of_order_is_caught},
+  {"roots/removing-unregistered-is-reported", removing_unregistered_root_is_reported},
   {"roots/registered-added-and-removed", registered_root_added_and_removed},
   {"roots/frames-hold-and-update", frames_hold_and_update},
   {"roots/mutator-callback", mutator_roots_callback},

@@ -26,6 +26,7 @@ bool kn_common_init(struct kn_common *c, struct kn_options *opts,
   c->opts = kn_options_copy(opts);
   if (!c->opts)
     return init_failed(opts, "kn_heap_create: out of memory");
+  pthread_mutex_init(&c->roots_lock, NULL);
   c->heap_size = (size_t)kn_option(c->opts, "heap-size");
   c->heap_policy = (int)kn_option(c->opts, "heap-policy");
   c->heap_limit = (size_t)kn_option(c->opts, "heap-max-size");
@@ -44,6 +45,7 @@ void kn_common_destroy(struct kn_common *c) {
   kn_options_destroy(c->opts);
   free(c->roots.slots);
   free(c->stats.pauses.ns);
+  pthread_mutex_destroy(&c->roots_lock);
   c->opts = NULL;
 }
 
@@ -147,7 +149,10 @@ bool kn_heap_add_root(struct kn_heap *heap, void **slot) {
     kn_set_error(c, "kn_heap_add_root: NULL slot");
     return false;
   }
-  if (!kn_root_set_add(&c->roots, slot)) {
+  pthread_mutex_lock(&c->roots_lock);
+  bool added = kn_root_set_add(&c->roots, slot);
+  pthread_mutex_unlock(&c->roots_lock);
+  if (!added) {
     kn_set_error(c, "kn_heap_add_root: out of memory");
     return false;
   }
@@ -156,7 +161,10 @@ bool kn_heap_add_root(struct kn_heap *heap, void **slot) {
 
 bool kn_heap_remove_root(struct kn_heap *heap, void **slot) {
   struct kn_common *c = kn_common_of(heap);
-  if (kn_root_set_remove(&c->roots, slot))
+  pthread_mutex_lock(&c->roots_lock);
+  bool removed = kn_root_set_remove(&c->roots, slot);
+  pthread_mutex_unlock(&c->roots_lock);
+  if (removed)
     return true;
   kn_set_error(c, "kn_heap_remove_root: %p is not a registered root", (void *)slot);
 #ifdef KN_DEBUG

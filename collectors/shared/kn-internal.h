@@ -9,6 +9,7 @@
 #error "kn-internal.h is part of the library, not of its API: include <kennel.h>"
 #endif
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -82,6 +83,7 @@ struct kn_common {
   struct kn_options *opts;          /* the heap's own copy */
   struct kn_stats_state stats;
   struct kn_root_set roots;
+  pthread_mutex_t roots_lock;       /* mutators may register roots at once */
   kn_oom_handler oom_handler;
   void *oom_data;
   uint64_t stress;                  /* collect every `stress` allocations; 0: off */

@@ -9,7 +9,11 @@ kn_shared_sources = \
   collectors/shared/large-space.h \
   collectors/shared/large-space.c \
   collectors/shared/stack.h \
-  collectors/shared/stack.c
+  collectors/shared/stack.c \
+  collectors/shared/mutators.h \
+  collectors/shared/mutators.c \
+  collectors/shared/tracer.h \
+  collectors/shared/tracer.c
 
 # The installed library: the shared machinery plus the configured collector,
 # whose local.mk appends its sources.

@@ -1,0 +1,188 @@
+/* pcc's trace: evacuating every live object out of the from-space blocks,
+ * on the shared parallel tracer.
+ *
+ * Forwarding.  A from-space object's header word goes through
+ *     original  ->  original | BUSY  ->  new address | FORWARDED
+ * With one worker nobody races, so the header is simply overwritten.  With
+ * several, a worker claims the object by compare-and-swap from the
+ * original to BUSY, copies it, then publishes the forwarding word with a
+ * release store.  A worker that finds BUSY waits for the forwarding word
+ * and uses the winner's copy; it never copies speculatively.
+ *
+ * Which worker traces what: a copy is traced by the worker that made it; a
+ * large object by the worker that marked it.  Each slot therefore belongs
+ * to one worker, and slot updates need no atomics.  Pointerless objects
+ * are copied or marked but never traced. */
+
+#include <sched.h>
+#include <string.h>
+
+#include "pcc.h"
+
+/* ---- To-space allocation ------------------------------------------------ */
+
+static void retire_copy_block(struct pcc_worker *w) {
+  if (w->block)
+    w->block->fill = (uint32_t)(w->alloc - pcc_block_start(w->block));
+  w->last_block = w->block;
+  w->block = NULL;
+  w->alloc = w->limit = 0;
+}
+
+static void next_copy_block(struct pcc_worker *w) {
+  struct kn_heap *heap = w->heap;
+  retire_copy_block(w);
+  pthread_mutex_lock(&heap->lock);
+  struct pcc_block *b = pcc_blocks_take(&heap->blocks);
+  pthread_mutex_unlock(&heap->lock);
+  if (!b)
+    kn_fatal("pcc: the system refused memory for the copy reserve during a collection");
+  w->block = b;
+  w->alloc = pcc_block_start(b);
+  w->limit = w->alloc + PCC_BLOCK_SIZE;
+}
+
+static inline uintptr_t copy_space_for(struct pcc_worker *w, size_t bytes) {
+  if (KN_UNLIKELY(w->limit - w->alloc < bytes))
+    next_copy_block(w);
+  uintptr_t at = w->alloc;
+  w->alloc += bytes;
+  return at;
+}
+
+/* ---- Forwarding ---------------------------------------------------------- */
+
+static inline void *forwarded_address(kn_header h) {
+  return (void *)(uintptr_t)(h & ~(kn_header)KN_HEADER_FORWARDED);
+}
+
+/* Copies `obj` (whose header was `h`) and returns the copy, queued for
+ * tracing unless pointerless.  The caller owns the object. */
+static inline void *copy_object(struct pcc_worker *w, void *obj, kn_header h) {
+  size_t bytes = kn_allocation_bytes((size_t)(h >> KN_HEADER_SIZE_SHIFT));
+  uintptr_t to = copy_space_for(w, bytes);
+  *(kn_header *)to = h;
+  void *copy = (void *)(to + KN_HEADER_BYTES);
+  memcpy(copy, obj, bytes - KN_HEADER_BYTES);
+  w->copied_bytes += bytes;
+  if (!((h >> KN_HEADER_KIND_SHIFT) & KN_ALLOC_POINTERLESS))
+    kn_tracer_push(w->tracer, copy);
+  return copy;
+}
+
+/* Objects outside from-space stay where they are: large objects are
+ * marked (and traced once), to-space copies were handled already. */
+static inline void *keep_in_place(struct pcc_worker *w, void *obj, kn_header h) {
+  unsigned kind = (unsigned)(h >> KN_HEADER_KIND_SHIFT) & 0xffu;
+  if ((kind & KN_ALLOC_LARGE) && kn_large_space_mark(obj) && !(kind & KN_ALLOC_POINTERLESS))
+    kn_tracer_push(w->tracer, obj);
+  return obj;
+}
+
+static inline bool is_from_space(const void *obj, kn_header h) {
+  if ((h >> KN_HEADER_KIND_SHIFT) & KN_ALLOC_LARGE)
+    return false;
+  return pcc_block_of(obj)->from_space;
+}
+
+static void *forward_serial(struct pcc_worker *w, void *obj) {
+  kn_header *header = kn_object_header(obj);
+  kn_header h = *header;
+  if (h & KN_HEADER_FORWARDED)
+    return forwarded_address(h);
+  if (!is_from_space(obj, h))
+    return keep_in_place(w, obj, h);
+  void *copy = copy_object(w, obj, h);
+  *header = (kn_header)(uintptr_t)copy | KN_HEADER_FORWARDED;
+  return copy;
+}
+
+static kn_header wait_while_busy(kn_header *header) {
+  kn_header h;
+  unsigned spins = 0;
+  while ((h = __atomic_load_n(header, __ATOMIC_ACQUIRE)) & PCC_HEADER_BUSY)
+    if (++spins % 64 == 0)
+      sched_yield();
+  return h;
+}
+
+static void *forward_atomic(struct pcc_worker *w, void *obj) {
+  kn_header *header = kn_object_header(obj);
+  kn_header h = __atomic_load_n(header, __ATOMIC_ACQUIRE);
+  for (;;) {
+    if (h & KN_HEADER_FORWARDED)
+      return forwarded_address(h);
+    if (h & PCC_HEADER_BUSY) {
+      h = wait_while_busy(header);
+      continue;
+    }
+    if (!is_from_space(obj, h))
+      return keep_in_place(w, obj, h);
+    if (__atomic_compare_exchange_n(header, &h, h | PCC_HEADER_BUSY, false, __ATOMIC_ACQUIRE,
+                                    __ATOMIC_ACQUIRE))
+      break;
+    /* Lost the race: h now holds BUSY or the forwarding word. */
+  }
+  void *copy = copy_object(w, obj, h);
+  __atomic_store_n(header, (kn_header)(uintptr_t)copy | KN_HEADER_FORWARDED, __ATOMIC_RELEASE);
+  return copy;
+}
+
+static void forward_edges_serial(struct kn_edge_sink *sink, void ***slots, size_t count) {
+  struct pcc_worker *w = KN_CONTAINER_OF(sink, struct pcc_worker, sink);
+  for (size_t i = 0; i < count; i++) {
+    void *ref = *slots[i];
+    if (kn_is_reference(ref))
+      *slots[i] = forward_serial(w, ref);
+  }
+}
+
+static void forward_edges_atomic(struct kn_edge_sink *sink, void ***slots, size_t count) {
+  struct pcc_worker *w = KN_CONTAINER_OF(sink, struct pcc_worker, sink);
+  for (size_t i = 0; i < count; i++) {
+    void *ref = *slots[i];
+    if (kn_is_reference(ref))
+      *slots[i] = forward_atomic(w, ref);
+  }
+}
+
+/* ---- The trace ----------------------------------------------------------- */
+
+/* Each worker starts with its share of the roots: worker 0 the heap's,
+ * and the mutators are dealt out in turn. */
+static void start_worker(struct kn_trace_worker *tw, void *arg) {
+  struct kn_heap *heap = arg;
+  struct pcc_worker *w = &heap->workers[tw->id];
+  unsigned n = kn_tracer_worker_count(heap->tracer);
+  w->heap = heap;
+  w->tracer = tw;
+  w->atomic = heap->atomic_forwarding;
+  w->copied_bytes = w->traced = 0;
+  w->block = w->last_block = NULL;
+  w->alloc = w->limit = 0;
+  tw->data = w;
+  kn_sink_init(&w->sink, w->atomic ? forward_edges_atomic : forward_edges_serial);
+  if (tw->id == 0)
+    kn_trace_global_roots(&heap->common, &w->sink);
+  unsigned i = 0;
+  for (struct kn_mutator_entry *e = kn_mutators_first(&heap->mutators); e; e = e->next, i++)
+    if (i % n == tw->id)
+      kn_trace_mutator_roots(&e->base->fast, &e->base->roots, &w->sink);
+}
+
+static void trace_one(struct kn_trace_worker *tw, void *obj, void *arg) {
+  struct kn_heap *heap = arg;
+  struct pcc_worker *w = tw->data;
+  w->traced++;
+  kn_trace_object(&heap->common, &w->sink, obj);
+}
+
+size_t pcc_evacuate(struct kn_heap *heap) {
+  kn_tracer_run(heap->tracer, start_worker, trace_one, heap);
+  size_t copied = 0;
+  for (unsigned i = 0; i < kn_tracer_worker_count(heap->tracer); i++) {
+    retire_copy_block(&heap->workers[i]);
+    copied += heap->workers[i].copied_bytes;
+  }
+  return copied;
+}
