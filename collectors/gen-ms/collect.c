@@ -144,9 +144,9 @@ static void report_counts(struct kn_heap *heap, struct kn_collection_report *r,
   struct kn_common *c = &heap->common;
   static const char *const names[] = {"pages-empty", "pages-recycled", "pages-aging",
                                       "pages-promoted", "pages-promoted-eagerly",
-                                      "pages-released", "promoted-bytes"};
-  uint64_t values[] = {s->empty,          s->recycled, s->aging, s->promoted,
-                       s->promoted_eager, s->released, s->promoted_bytes};
+                                      "pages-released", "promoted-bytes", "pages-demoted"};
+  uint64_t values[] = {s->empty,          s->recycled, s->aging,          s->promoted,
+                       s->promoted_eager, s->released, s->promoted_bytes, s->demoted};
   for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
     kn_report_add_counter(r, names[i], values[i]);
     kn_stats_add_counter(c, names[i], values[i]);
@@ -166,15 +166,15 @@ void gm_collect(struct kn_heap *heap, enum kn_collection_kind kind) {
   if (c->verify && gm_verify_remset(heap, "before a collection"))
     kn_fatal("heap verification failed: the remembered set misses old-to-young edges "
              "(a store without kn_write_barrier?)");
+  struct gm_sort_counts counts = {0};
   if (major)
-    gm_old_prepare_major(heap);
+    counts.demoted = gm_old_prepare_major(heap);
 
   struct marker m = {.heap = heap, .major = major};
   kn_sink_init(&m.sink, mark_edges);
   trace_roots(&m);
   drain(&m);
 
-  struct gm_sort_counts counts = {0};
   struct gm_page_list promoted = {0};
   uint64_t young_live = young_live_bytes(heap);
   if (major) {

@@ -113,7 +113,7 @@ struct gm_policy {
 
 /* Per-GC page-sorting tallies, reported as counters. */
 struct gm_sort_counts {
-  uint64_t empty, recycled, aging, promoted, promoted_eager, released, promoted_bytes;
+  uint64_t empty, recycled, aging, promoted, promoted_eager, released, promoted_bytes, demoted;
 };
 
 struct kn_heap {
@@ -224,8 +224,10 @@ void gm_nursery_destroy(struct gm_nursery *n);
 /* ---- Old space (old-space.c) --------------------------------------------- */
 
 void *gm_old_allocate(struct kn_heap *heap, size_t bytes);
-/* Before a major trace: sweeps every unswept page, forgets the free lists. */
-void gm_old_prepare_major(struct kn_heap *heap);
+/* Before a major trace: sweeps every unswept page, forgets the free lists,
+ * and gives pages at least recycle-free-minor free back to the nursery
+ * (returns how many). */
+size_t gm_old_prepare_major(struct kn_heap *heap);
 /* After a major trace: frees empty old pages, queues the rest for sweeping. */
 void gm_old_after_major(struct kn_heap *heap, struct gm_sort_counts *counts);
 /* A page promoted from the nursery joins the old space, unswept. */

@@ -147,8 +147,24 @@ void gm_old_adopt(struct kn_heap *heap, struct gm_page *p) {
   gm_list_push(&heap->old.unswept, p);
 }
 
-void gm_old_prepare_major(struct kn_heap *heap) {
+/* Gives a sparse old page back to the nursery before a major trace.  Its
+ * flags say young during the trace, so the trace notes every old field
+ * that points into it (the remembered set is rebuilt from those), and the
+ * page is sorted with the nursery's pages afterwards: recycled, emptied,
+ * or promoted again if it turned out full. */
+static void demote(struct kn_heap *heap, struct gm_page *p) {
+  gm_page_set_flags(&heap->region, p, KN_PAGE_POINTERS_TO_INTERESTING);
+  p->state = GM_PAGE_YOUNG;
+  p->young = GM_YOUNG_READY;
+  p->age = 0;
+  p->spans = NULL;
+  gm_list_push(&heap->nursery.pages, p);
+}
+
+size_t gm_old_prepare_major(struct kn_heap *heap) {
   struct gm_region *r = &heap->region;
+  double body = (double)gm_page_body_bytes(r);
+  size_t demoted = 0;
   for (size_t i = 0; i < r->high_water; i++) {
     struct gm_page *p = &r->pages[i];
     if (p->state != GM_PAGE_OLD)
@@ -159,9 +175,14 @@ void gm_old_prepare_major(struct kn_heap *heap) {
       p->swept = true;
     }
     p->live_bytes = 0;
+    if (p->free_before >= heap->policy.recycle_minor * body) {
+      demote(heap, p);
+      demoted++;
+    }
   }
   heap->old.unswept.count = 0;
   memset(heap->old.free, 0, sizeof heap->old.free);
+  return demoted;
 }
 
 void gm_old_after_major(struct kn_heap *heap, struct gm_sort_counts *counts) {
