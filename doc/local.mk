@@ -7,3 +7,4 @@ EXTRA_DIST += doc/benchmarks.md
 EXTRA_DIST += doc/benchmarks/wall.png doc/benchmarks/rss.png
 EXTRA_DIST += doc/benchmarks/pauses.png doc/benchmarks/sweep.png
 EXTRA_DIST += doc/block-persist.md
+EXTRA_DIST += doc/gen-ms.md

@@ -1,6 +1,6 @@
 # configure refuses bad values with errors that say what is valid.
 . "$top_srcdir/tests/tap.sh"
-plan 5
+plan 6
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 cfg="$(cd "$top_srcdir" && pwd)/configure"
@@ -22,6 +22,8 @@ expect_error "unknown collector in --enable-collectors" \
   "unknown collector 'nope'" --enable-collectors=semi,nope
 expect_error "empty collector name" "unknown collector ''" --with-collector=
 expect_error "bad sanitizer list" "is not one of" --with-collector=semi --enable-sanitizers=leaky
+expect_error "conservative stack mode only where a collector has one" \
+  "collector 'semi' has no conservative stack mode" --with-collector=semi --enable-conservative-stack
 
 if "$cfg" --help | grep -q -- '--with-collector=NAME' &&
    "$cfg" --help | grep -q -- '--enable-collectors=LIST'; then

@@ -84,6 +84,11 @@ __attribute__((noinline)) static void push_node(struct kn_mutator *mut, void **r
 }
 
 static void exhaustion_handler_retries(void) {
+  /* The loop's last node can stay in a callee-saved register that the
+   * allocator spills, so a conservative scan keeps the whole list alive
+   * and every retry fails again: the case cannot pass there. */
+  if (kn_attr_conservative_stack())
+    kn_test_skip("a conservative stack scan may see the dropped list in a stale register");
   struct test_heap th = test_heap_create("heap-size=1m,heap-policy=fixed");
   static void *root;
   handler_root = &root;

@@ -1,8 +1,9 @@
 /* The large-object space.  Each object is one anonymous mapping:
  *
- *   [ struct kn_large_object | padding | kn header | payload ... ]
+ *   [ collector's reserve | struct kn_large_object | padding | kn header | payload ... ]
  *
- * The mapping starts page aligned; the header sits just before the payload,
+ * The mapping starts page aligned (or aligned as kn_large_space_init_aligned
+ * asks); the reserve is empty unless the collector asked for one; the header sits just before the payload,
  * as for every kennel object.  A hash index of payload addresses answers
  * "is this a large object?" for the verifier and conservative scanners. */
 
@@ -37,13 +38,54 @@ size_t kn_large_space_cost(size_t size) {
   return (KN_LARGE_PAYLOAD_OFFSET + size + page - 1) & ~(page - 1);
 }
 
+size_t kn_large_space_object_cost(const struct kn_large_space *ls, size_t size) {
+  return kn_large_space_cost(ls->reserve + size);
+}
+
 void kn_large_space_init(struct kn_large_space *ls) { memset(ls, 0, sizeof *ls); }
+
+void kn_large_space_init_aligned(struct kn_large_space *ls, size_t align, size_t reserve) {
+  memset(ls, 0, sizeof *ls);
+  if (align & (align - 1) || reserve + KN_LARGE_PAYLOAD_OFFSET >= align)
+    kn_fatal("large-object space: bad alignment %zu for a reserve of %zu bytes", align,
+             reserve);
+  ls->align = align;
+  ls->reserve = reserve;
+}
+
+/* Maps `bytes` zeroed bytes aligned to `align` (0: a system page). */
+static void *map_aligned(size_t bytes, size_t align) {
+  if (align <= page_size()) {
+    void *mem = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return mem == MAP_FAILED ? NULL : mem;
+  }
+  char *mem = mmap(NULL, bytes + align, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                   -1, 0);
+  if (mem == MAP_FAILED)
+    return NULL;
+  char *start = (char *)(((uintptr_t)mem + align - 1) & ~(uintptr_t)(align - 1));
+  if (start > mem)
+    munmap(mem, (size_t)(start - mem));
+  size_t tail = (size_t)(mem + bytes + align - (start + bytes));
+  if (tail)
+    munmap(start + bytes, tail);
+  return start;
+}
+
+static void *mapping_of(const struct kn_large_space *ls, struct kn_large_object *lo) {
+  return (char *)lo - ls->reserve;
+}
 
 /* ---- Index ------------------------------------------------------------- */
 
 #define TOMBSTONE ((uintptr_t)1)
 
-static size_t slot_of(uintptr_t p) { return (size_t)((p >> 12) * 0x9e3779b97f4a7c15ull); }
+/* The high half is folded in: the index takes the low bits, and aligned
+ * mappings (kn_large_space_init_aligned) share theirs. */
+static size_t slot_of(uintptr_t p) {
+  uint64_t h = (uint64_t)(p >> 12) * 0x9e3779b97f4a7c15ull;
+  return (size_t)(h ^ (h >> 32));
+}
 
 static void index_put(struct kn_large_space *ls, uintptr_t p);
 
@@ -105,18 +147,18 @@ static void index_remove(struct kn_large_space *ls, uintptr_t p) {
 
 void *kn_large_space_allocate(struct kn_large_space *ls, size_t size, unsigned kind,
                               unsigned tag) {
-  size_t mapped = kn_large_space_cost(size);
-  void *mem = mmap(NULL, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (mem == MAP_FAILED)
+  size_t mapped = kn_large_space_object_cost(ls, size);
+  char *mem = map_aligned(mapped, ls->align);
+  if (!mem)
     return NULL;
-  struct kn_large_object *lo = mem;
+  struct kn_large_object *lo = (struct kn_large_object *)(mem + ls->reserve);
   lo->mapped = mapped;
   lo->prev = NULL;
   lo->next = ls->objects;
   if (ls->objects)
     ls->objects->prev = lo;
   ls->objects = lo;
-  void *obj = (char *)mem + KN_LARGE_PAYLOAD_OFFSET;
+  void *obj = (char *)lo + KN_LARGE_PAYLOAD_OFFSET;
   *kn_object_header(obj) = kn_header_make(size, kind | KN_ALLOC_LARGE, tag);
   index_put(ls, (uintptr_t)obj);
   ls->sorted_stale = true;
@@ -126,6 +168,8 @@ void *kn_large_space_allocate(struct kn_large_space *ls, size_t size, unsigned k
 }
 
 bool kn_large_space_contains(const struct kn_large_space *ls, const void *ref) {
+  if ((uintptr_t)ref <= TOMBSTONE)
+    return false; /* the index's empty and deleted markers are not objects */
   return index_find(ls, (uintptr_t)ref) != SIZE_MAX;
 }
 
@@ -207,18 +251,26 @@ size_t kn_large_space_sweep(struct kn_large_space *ls) {
       ls->bytes -= lo->mapped;
       ls->count--;
       freed += lo->mapped;
-      munmap(lo, lo->mapped);
+      munmap(mapping_of(ls, lo), lo->mapped);
     }
     lo = next;
   }
   return freed;
 }
 
+void kn_large_space_visit(const struct kn_large_space *ls, void (*visit)(void *obj, void *data),
+                          void *data) {
+  for (struct kn_large_object *lo = ls->objects, *next; lo; lo = next) {
+    next = lo->next;
+    visit((char *)lo + KN_LARGE_PAYLOAD_OFFSET, data);
+  }
+}
+
 void kn_large_space_destroy(struct kn_large_space *ls) {
   struct kn_large_object *lo = ls->objects;
   while (lo) {
     struct kn_large_object *next = lo->next;
-    munmap(lo, lo->mapped);
+    munmap(mapping_of(ls, lo), lo->mapped);
     lo = next;
   }
   free(ls->index);

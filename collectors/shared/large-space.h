@@ -24,9 +24,17 @@ struct kn_large_space {
   uintptr_t *sorted;                /* object addresses in order, for interior lookups */
   size_t sorted_count, sorted_capacity;
   bool sorted_stale;                /* objects came or went since it was built */
+  size_t align;                     /* alignment of each mapping (a system page by default) */
+  size_t reserve;                   /* bytes at the start of each mapping the collector owns */
 };
 
 void kn_large_space_init(struct kn_large_space *ls);
+/* As kn_large_space_init, but each mapping is aligned to `align` (a power of
+ * two) and begins with `reserve` bytes that belong to the collector (a page
+ * header that the write barrier reads, say): an object's address rounded
+ * down to `align` is then the start of those bytes.  reserve + 64 must be
+ * below `align`. */
+void kn_large_space_init_aligned(struct kn_large_space *ls, size_t align, size_t reserve);
 void kn_large_space_destroy(struct kn_large_space *ls);
 
 /* Maps a zeroed object with its header; NULL if the system refuses. */
@@ -51,5 +59,11 @@ size_t kn_large_space_sweep(struct kn_large_space *ls);
 
 /* Bytes an object of `size` payload bytes costs in this space. */
 size_t kn_large_space_cost(size_t size);
+/* The same for a space set up with kn_large_space_init_aligned. */
+size_t kn_large_space_object_cost(const struct kn_large_space *ls, size_t size);
+
+/* Calls visit(obj, data) for every object in the space. */
+void kn_large_space_visit(const struct kn_large_space *ls, void (*visit)(void *obj, void *data),
+                          void *data);
 
 #endif

@@ -24,7 +24,13 @@ struct kn_verifier {
   size_t problems, objects;
 };
 
-static size_t hash_ptr(uintptr_t p) { return (size_t)((p >> 3) * 0x9e3779b97f4a7c15ull); }
+/* Multiplicative hashing; the high half is folded in because the table
+ * index takes the low bits, and objects at the same offset of different
+ * aligned pages share their low bits. */
+static size_t hash_ptr(uintptr_t p) {
+  uint64_t h = (uint64_t)(p >> 3) * 0x9e3779b97f4a7c15ull;
+  return (size_t)(h ^ (h >> 32));
+}
 
 static void set_grow(struct kn_verifier *v);
 
