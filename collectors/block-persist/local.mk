@@ -1,6 +1,7 @@
 # The block-persist collector: conservative roots, big bump-allocated
 # blocks, the block-persistence pass.
 kn_block_persist_sources = \
+  collectors/shared/one-mutator.c \
   collectors/block-persist/bp.h \
   collectors/block-persist/arena.c \
   collectors/block-persist/mark.c \

@@ -124,22 +124,7 @@ void kn_heap_destroy(struct kn_heap *heap) {
   free(heap);
 }
 
-struct kn_mutator *kn_mutator_attach(struct kn_heap *heap) {
-  kn_set_error(&heap->common, "gen-ms supports one mutator only (the heap's own): "
-                              "use pcc for several threads");
-  return NULL;
-}
-
-void kn_mutator_detach(struct kn_mutator *mut) {
-  (void)mut;
-  kn_misuse("kn_mutator_detach: gen-ms's only mutator belongs to the heap; "
-            "kn_heap_destroy frees it");
-}
-
-/* One mutator: nothing waits for it, so there is nothing to announce. */
-void kn_mutator_deactivate(struct kn_mutator *mut) { (void)mut; }
-void kn_mutator_reactivate(struct kn_mutator *mut) { (void)mut; }
-void kn_safepoint_slow(struct kn_mutator *mut) { (void)mut; }
+/* Thread entry points are in collectors/shared/one-mutator.c. */
 
 /* ---- Allocation -------------------------------------------------------- */
 

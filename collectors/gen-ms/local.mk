@@ -1,4 +1,5 @@
 kn_gen_ms_sources = \
+  collectors/shared/one-mutator.c \
   collectors/gen-ms/gen-ms.h \
   collectors/gen-ms/heap.c \
   collectors/gen-ms/pages.c \

@@ -1,4 +1,4 @@
-kn_semi_sources = collectors/semi/semi.c
+kn_semi_sources = collectors/semi/semi.c collectors/shared/one-mutator.c
 EXTRA_DIST += $(kn_semi_sources)
 kennelinclude_HEADERS += api/kn-attrs-semi.h
 

@@ -158,21 +158,8 @@ void kn_heap_destroy(struct kn_heap *heap) {
   free(heap);
 }
 
-struct kn_mutator *kn_mutator_attach(struct kn_heap *heap) {
-  kn_set_error(&heap->common, "semi supports one mutator only: use pcc for several threads");
-  return NULL;
-}
-
-void kn_mutator_detach(struct kn_mutator *mut) {
-  (void)mut;
-  kn_misuse("kn_mutator_detach: semi's only mutator belongs to the heap; "
-            "kn_heap_destroy frees it");
-}
-
-/* One mutator: nothing waits for it, so there is nothing to announce. */
-void kn_mutator_deactivate(struct kn_mutator *mut) { (void)mut; }
-void kn_mutator_reactivate(struct kn_mutator *mut) { (void)mut; }
-void kn_safepoint_slow(struct kn_mutator *mut) { (void)mut; }
+/* Thread entry points are in collectors/shared/one-mutator.c.  No
+ * generations, so no barrier: the fast path never calls this. */
 void kn_write_barrier_slow(struct kn_mutator *mut, void *obj, void **slot, void *value) {
   (void)mut, (void)obj, (void)slot, (void)value;
 }
