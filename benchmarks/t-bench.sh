@@ -66,10 +66,21 @@ fi
 
 # Each workload, on each target, in a roomy heap: a normal run passes its
 # check and a corrupted run must fail it.
+# block-persist is the exception: it reuses a block only once nothing in
+# it is live, so churning workloads exhaust small fixed heaps (see
+# doc/block-persist.md, Limits); there a run out of heap is reported as
+# skipped, with the reason, and every run that completes is checked.
 for t in $targets; do
   for w in $workloads; do
     "$bench/bench-$t" $w $(tiny_args $w) --heap-multiplier=8 >"$out/w.log" 2>&1
     status=$?
+    if [ $t = block-persist ] && [ $status -ne 0 ] &&
+       grep -q "^status: heap-exhausted" "$out/w.log"; then
+      skip "$w on $t: the result check passes" \
+        "heap exhausted at 8x: block-persist keeps partly used blocks whole"
+      skip "$w on $t: a corrupted result is detected" "the run does not complete"
+      continue
+    fi
     check "$w on $t: the result check passes" test $status -eq 0
     [ $status -eq 0 ] || diag <"$out/w.log"
     "$bench/bench-$t" $w $(tiny_args $w) --heap-multiplier=8 --corrupt >"$out/w.log" 2>&1
