@@ -313,11 +313,7 @@ static bool stress_tick(struct kn_mutator *mut) {
 
 void *kn_allocate_slow(struct kn_mutator *mut, size_t size, unsigned kind, unsigned tag) {
   struct kn_heap *heap = mut->heap;
-  if (size > KN_MAX_OBJECT_BYTES) {
-    kn_heap_exhausted(&heap->common, size, pcc_footprint(heap));
-    kn_fatal("allocation of %zu bytes exceeds the largest object (%u bytes)", size,
-             KN_MAX_OBJECT_BYTES);
-  }
+  kn_check_request_size(&heap->common, size, pcc_footprint(heap));
   kn_safepoint(mut);
   if (stress_tick(mut))
     collect(heap, mut, KN_ANY_EPOCH, false);

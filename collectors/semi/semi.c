@@ -261,11 +261,7 @@ static void *allocate_large(struct kn_heap *heap, size_t size, unsigned kind, un
 
 void *kn_allocate_slow(struct kn_mutator *mut, size_t size, unsigned kind, unsigned tag) {
   struct kn_heap *heap = mut->heap;
-  if (size > KN_MAX_OBJECT_BYTES) {
-    kn_heap_exhausted(&heap->common, size, heap_footprint(heap));
-    kn_fatal("allocation of %zu bytes exceeds the largest object (%u bytes)", size,
-             KN_MAX_OBJECT_BYTES);
-  }
+  kn_check_request_size(&heap->common, size, heap_footprint(heap));
   if (kn_stress_tick(&heap->common))
     collect(heap);
   if (size > KN_SEMI_LARGE_THRESHOLD || (kind & KN_ALLOC_LARGE))
