@@ -328,7 +328,8 @@ static void *allocate_without_collecting(struct kn_heap *heap, size_t size, unsi
 __attribute__((noinline)) static void *allocate_or_collect(struct kn_heap *heap, size_t size,
                                                            unsigned kind, unsigned tag,
                                                            bool stress_due) {
-  kn_check_request_size(&heap->common, size, heap_footprint(heap));
+  if (KN_UNLIKELY(size > KN_MAX_OBJECT_BYTES))
+    kn_request_too_large(&heap->common, size, heap_footprint(heap));
   if (stress_due)
     collect_cleanly(heap);
   if (is_large(size, kind))

@@ -214,7 +214,8 @@ static void stress_collect(struct kn_heap *heap) {
 
 void *kn_allocate_slow(struct kn_mutator *mut, size_t size, unsigned kind, unsigned tag) {
   struct kn_heap *heap = mut->heap;
-  kn_check_request_size(&heap->common, size, gm_heap_bytes(heap));
+  if (KN_UNLIKELY(size > KN_MAX_OBJECT_BYTES))
+    kn_request_too_large(&heap->common, size, gm_heap_bytes(heap));
   if (kn_stress_tick(&heap->common))
     stress_collect(heap);
   if (size > KN_GEN_MS_LARGE_THRESHOLD || (kind & KN_ALLOC_LARGE))

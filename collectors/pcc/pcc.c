@@ -313,7 +313,8 @@ static bool stress_tick(struct kn_mutator *mut) {
 
 void *kn_allocate_slow(struct kn_mutator *mut, size_t size, unsigned kind, unsigned tag) {
   struct kn_heap *heap = mut->heap;
-  kn_check_request_size(&heap->common, size, pcc_footprint(heap));
+  if (KN_UNLIKELY(size > KN_MAX_OBJECT_BYTES))
+    kn_request_too_large(&heap->common, size, pcc_footprint(heap));
   kn_safepoint(mut);
   if (stress_tick(mut))
     collect(heap, mut, KN_ANY_EPOCH, false);

@@ -261,7 +261,8 @@ static void *allocate_large(struct kn_heap *heap, size_t size, unsigned kind, un
 
 void *kn_allocate_slow(struct kn_mutator *mut, size_t size, unsigned kind, unsigned tag) {
   struct kn_heap *heap = mut->heap;
-  kn_check_request_size(&heap->common, size, heap_footprint(heap));
+  if (KN_UNLIKELY(size > KN_MAX_OBJECT_BYTES))
+    kn_request_too_large(&heap->common, size, heap_footprint(heap));
   if (kn_stress_tick(&heap->common))
     collect(heap);
   if (size > KN_SEMI_LARGE_THRESHOLD || (kind & KN_ALLOC_LARGE))

@@ -57,9 +57,7 @@ void kn_set_error(struct kn_common *c, const char *fmt, ...) {
   va_end(ap);
 }
 
-void kn_check_request_size(struct kn_common *c, size_t size, size_t heap_bytes) {
-  if (size <= KN_MAX_OBJECT_BYTES)
-    return;
+void kn_request_too_large(struct kn_common *c, size_t size, size_t heap_bytes) {
   kn_heap_exhausted(c, size, heap_bytes);
   kn_fatal("allocation of %zu bytes exceeds the largest object (%u bytes)", size,
            KN_MAX_OBJECT_BYTES);

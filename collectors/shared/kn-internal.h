@@ -140,8 +140,10 @@ size_t kn_heap_budget(const struct kn_common *c, bool grow);
  * otherwise prints the reason and aborts. */
 bool kn_heap_exhausted(struct kn_common *c, size_t request, size_t heap_bytes);
 /* A request above KN_MAX_OBJECT_BYTES can never be satisfied: the OOM
- * handler hears of it, then kennel stops with the reason. */
-void kn_check_request_size(struct kn_common *c, size_t size, size_t heap_bytes);
+ * handler hears of it, then kennel stops with the reason.  Callers test
+ * the size first, so that the heap size is read only on this path. */
+void kn_request_too_large(struct kn_common *c, size_t size, size_t heap_bytes)
+    __attribute__((noreturn));
 void kn_fatal(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 
 /* ---- Edge sinks -------------------------------------------------------- */
