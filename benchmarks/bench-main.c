@@ -19,6 +19,7 @@ static const struct {
   {"vecfib", workload_vecfib, "seed 003: two-element arrays, small and big heap"},
   {"json", workload_json, "seed 000: JSON parse + stringify roundtrip"},
   {"splay", workload_splay, "latency: Octane-splay-like tree of payloads"},
+  {"trace", workload_trace, "trace-heavy: forced collections of a large live tree"},
 };
 
 static void list_workloads(FILE *out) {

@@ -11,6 +11,7 @@
  *   bench_alloc_long_lived  ... | KN_ALLOC_LONG_LIVED  GC_MALLOC
  *   bench_frame_push/pop  kn_frame_push/pop         nothing (the stack is scanned)
  *   bench_store           kn_store                  plain store
+ *   bench_collect         kn_collect(MAJOR)         GC_gcollect
  *
  * The workloads' object model (the only one the tracer knows):
  *   - tag 1..BENCH_MAX_FIXED: the first `tag` words are references, the
@@ -106,6 +107,7 @@ static inline void bench_frame_pop(bench_mut *m, struct bench_frame *f) {
   kn_frame_pop(m, &f->kn);
 }
 static inline void bench_safepoint(bench_mut *m) { kn_safepoint(m); }
+static inline void bench_collect(bench_mut *m) { kn_collect(m, KN_COLLECT_MAJOR); }
 
 #else
 /* ---- Boehm GC ------------------------------------------------------------ */
@@ -150,6 +152,7 @@ static inline void bench_frame_push(bench_mut *m, struct bench_frame *f, void **
 }
 static inline void bench_frame_pop(bench_mut *m, struct bench_frame *f) { (void)m, (void)f; }
 static inline void bench_safepoint(bench_mut *m) { (void)m; }
+static inline void bench_collect(bench_mut *m) { (void)m, GC_gcollect(); }
 #endif
 
 /* ---- Heap lifecycle, the same for both ------------------------------------ */

@@ -16,7 +16,8 @@ STAT_KEYS = ["collections-minor", "collections-major", "pause-total-ms", "pause-
 # run printed.
 METRIC_GROUPS = [["small-heap-ns-per-iter", "big-heap-ns-per-iter"], ["ms-per-roundtrip"],
                  ["ns-per-modification", "latency-pause-p99-ms", "mmu-10ms"],
-                 ["round-ms-median", "round-ms-max"], ["elapsed-ms"]]
+                 ["round-ms-median", "round-ms-max"], ["ms-per-collection", "trace-mib-per-s"],
+                 ["elapsed-ms"]]
 RUN_COLUMNS = (["workload", "collector", "reference", "run", "status", "exit", "wall_s",
                 "user_s", "sys_s", "peak_rss_mib"] + STAT_KEYS +
                ["metric", "heap_multiplier", "note", "pause_log"])

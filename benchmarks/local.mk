@@ -5,7 +5,8 @@ kn_bench_workload_sources = \
   benchmarks/bench-runtime.h benchmarks/bench-util.h benchmarks/bench-util.c \
   benchmarks/workloads.h benchmarks/bench-main.c \
   benchmarks/gcbench.c benchmarks/quads.c benchmarks/vecfib.c \
-  benchmarks/json.h benchmarks/json.c benchmarks/json-value.c benchmarks/splay.c
+  benchmarks/json.h benchmarks/json.c benchmarks/json-value.c benchmarks/splay.c \
+  benchmarks/trace.c
 kn_bench_kennel_sources = $(kn_bench_workload_sources) benchmarks/bench-kennel.c
 # Benchmarks are measured at -O2 whatever CFLAGS the build uses.
 kn_bench_cflags = $(AM_CFLAGS) -O2

@@ -10,7 +10,7 @@ out=$(mktemp -d "${TMPDIR:-/tmp}/t-bench.XXXXXX") || exit 99
 trap 'rm -rf "$out"' EXIT
 export KN_BUILT_COLLECTORS KN_SHARED_DIR
 export KN_BENCH_BUILDDIR="$top_builddir" KN_BENCH_SRCDIR="$top_srcdir"
-workloads="gcbench quads vecfib json splay"
+workloads="gcbench quads vecfib json splay trace"
 # Tiny sizes, as the runner's --tiny profile uses.
 tiny_args() {
   case $1 in
@@ -19,6 +19,7 @@ tiny_args() {
     vecfib) echo "--iterations=100000 --big-heap=20000" ;;
     json) echo "--records=200 --warmup=1 --iterations=5" ;;
     splay) echo "--tree-size=100 --steps=50 --payload-depth=3" ;;
+    trace) echo "--depth=10 --collections=3" ;;
   esac
 }
 targets=$KN_BUILT_COLLECTORS
@@ -26,7 +27,7 @@ targets=$KN_BUILT_COLLECTORS
 # stacks do not survive: the sanitizer builds leave it out.
 [ -x "$bench/bench-bdw" ] && [ -z "$KN_SAN_CFLAGS" ] && targets="$targets bdw"
 set -- $targets
-plan $((9 + 11 * $#))
+plan $((12 + 13 * $#))
 
 if python3 "$runner" --tiny --collectors="$(echo $targets | tr ' ' ,)" \
      --results="$out/run" >"$out/log" 2>&1; then
@@ -117,6 +118,21 @@ check "unknown collector: exit 2, the valid ones listed" \
 "$bench/bench-$first" gcbench --no-such-option=1 >"$out/e" 2>&1
 check "unknown workload option: exit 2, the options listed" \
   sh -c "test $? -eq 2 && grep -q -- '--max-depth' '$out/e'"
+
+# A collector with options runs as its own target (pcc:parallelism=2 beside
+# pcc:parallelism=1); a malformed or unknown option is an error.
+python3 "$runner" --tiny --no-sweep --workloads=trace --collectors="$first:verify=1" \
+  --no-plots --results="$out/v" >"$out/log" 2>&1
+check "variant $first:verify=1: runs and is named so in runs.csv" sh -c "test $? -eq 0 &&
+  grep -q '^trace,$first:verify=1,no,1,ok,' '$out/v/runs.csv'" || diag <"$out/log"
+python3 "$runner" --tiny --collectors="$first:verify" --results="$out/x" >"$out/e" 2>&1
+check "variant without a value: exit 2, says key=value" \
+  sh -c "test $? -eq 2 && grep -q 'is not key=value' '$out/e'"
+python3 "$runner" --tiny --no-sweep --workloads=trace --collectors="$first:no-such-option=1" \
+  --no-plots --results="$out/v2" >"$out/e" 2>&1
+check "variant with an unknown kennel option: the run is an error, exit 1" \
+  sh -c "test $? -eq 1 && grep -q 'FAILED runs' '$out/e' &&
+    grep -q 'no-such-option' '$out/v2/logs/'*.err"
 
 # A heap too small is a data point, not a crash: semi copies, so a heap of
 # 1x the live size cannot hold it; the sweep records "did not complete".

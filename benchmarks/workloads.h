@@ -7,5 +7,6 @@ int workload_quads(int argc, char **argv);
 int workload_vecfib(int argc, char **argv);
 int workload_json(int argc, char **argv);
 int workload_splay(int argc, char **argv);
+int workload_trace(int argc, char **argv);
 
 #endif

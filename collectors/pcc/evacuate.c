@@ -106,30 +106,64 @@ static kn_header wait_while_busy(kn_header *header) {
   return h;
 }
 
-static void *forward_atomic(struct pcc_worker *w, void *obj) {
+/* The first step of atomic forwarding, for a reference to `obj`. */
+enum claim_outcome {
+  CLAIM_RESOLVED,  /* *to is where the reference now points */
+  CLAIM_WON,       /* this worker set BUSY; *header_before is the original */
+  CLAIM_BUSY,      /* another worker holds it BUSY: resolve after copying */
+};
+
+static enum claim_outcome claim(struct pcc_worker *w, void *obj, kn_header h, void **to,
+                                kn_header *header_before) {
   kn_header *header = kn_object_header(obj);
-  kn_header h = __atomic_load_n(header, __ATOMIC_ACQUIRE);
   for (;;) {
-    if (h & KN_HEADER_FORWARDED)
-      return forwarded_address(h);
-    if (h & PCC_HEADER_BUSY) {
-      h = wait_while_busy(header);
-      continue;
+    if (h & KN_HEADER_FORWARDED) {
+      *to = forwarded_address(h);
+      return CLAIM_RESOLVED;
     }
-    if (!is_from_space(obj, h))
-      return keep_in_place(w, obj, h);
+    if (h & PCC_HEADER_BUSY)
+      return CLAIM_BUSY;
+    if (!is_from_space(obj, h)) {
+      *to = keep_in_place(w, obj, h);
+      return CLAIM_RESOLVED;
+    }
     if (__atomic_compare_exchange_n(header, &h, h | PCC_HEADER_BUSY, false, __ATOMIC_ACQUIRE,
-                                    __ATOMIC_ACQUIRE))
-      break;
+                                    __ATOMIC_ACQUIRE)) {
+      *header_before = h;
+      return CLAIM_WON;
+    }
     /* Lost the race: h now holds BUSY or the forwarding word. */
   }
+}
+
+static void *copy_claimed(struct pcc_worker *w, void *obj, kn_header h) {
   void *copy = copy_object(w, obj, h);
-  __atomic_store_n(header, (kn_header)(uintptr_t)copy | KN_HEADER_FORWARDED, __ATOMIC_RELEASE);
+  __atomic_store_n(kn_object_header(obj), (kn_header)(uintptr_t)copy | KN_HEADER_FORWARDED,
+                   __ATOMIC_RELEASE);
   return copy;
+}
+
+/* A reference to an object some worker holds BUSY: waits for its copy. */
+static void *await_forwarding(struct pcc_worker *w, void *obj) {
+  kn_header h = wait_while_busy(kn_object_header(obj));
+  if (h & KN_HEADER_FORWARDED)
+    return forwarded_address(h);
+  return keep_in_place(w, obj, h); /* cannot happen: BUSY objects get copied */
+}
+
+/* Fetches the headers of a batch's targets in parallel: the trace is
+ * bound by these cache misses, and issued together they overlap. */
+static inline void prefetch_targets(void ***slots, size_t count) {
+  for (size_t i = 0; i < count; i++) {
+    void *ref = *slots[i];
+    if (kn_is_reference(ref))
+      __builtin_prefetch(kn_object_header(ref), 1);
+  }
 }
 
 static void forward_edges_serial(struct kn_edge_sink *sink, void ***slots, size_t count) {
   struct pcc_worker *w = KN_CONTAINER_OF(sink, struct pcc_worker, sink);
+  prefetch_targets(slots, count);
   for (size_t i = 0; i < count; i++) {
     void *ref = *slots[i];
     if (kn_is_reference(ref))
@@ -137,13 +171,44 @@ static void forward_edges_serial(struct kn_edge_sink *sink, void ***slots, size_
   }
 }
 
+/* Atomic forwarding, a batch at a time, in three passes.  (1) Claim every
+ * from-space target by compare-and-swap.  (2) Copy the claimed ones.
+ * (3) Wait for the copies of targets other workers held BUSY in pass 1.
+ * Claiming together is the point: each locked instruction waits for the
+ * stores before it (the copies) to drain, so one drain per batch replaces
+ * one per object.  Waiting only after copying keeps two workers from
+ * waiting on each other's claims, and a target claimed twice in one batch
+ * finds its copy made by pass 3. */
 static void forward_edges_atomic(struct kn_edge_sink *sink, void ***slots, size_t count) {
   struct pcc_worker *w = KN_CONTAINER_OF(sink, struct pcc_worker, sink);
+  kn_header header[KN_EDGE_BATCH];
+  unsigned char outcome[KN_EDGE_BATCH];
+  bool any_busy = false;
+  /* Plain loads first: they overlap their cache misses, which the locked
+   * instructions below would serialize, and settle forwarded targets
+   * without a compare-and-swap. */
   for (size_t i = 0; i < count; i++) {
     void *ref = *slots[i];
-    if (kn_is_reference(ref))
-      *slots[i] = forward_atomic(w, ref);
+    header[i] = kn_is_reference(ref) ? __atomic_load_n(kn_object_header(ref), __ATOMIC_ACQUIRE)
+                                     : 0;
   }
+  for (size_t i = 0; i < count; i++) {
+    void *ref = *slots[i], *to = ref;
+    outcome[i] = CLAIM_RESOLVED;
+    if (!kn_is_reference(ref))
+      continue;
+    outcome[i] = (unsigned char)claim(w, ref, header[i], &to, &header[i]);
+    if (outcome[i] == CLAIM_RESOLVED)
+      *slots[i] = to;
+    any_busy |= outcome[i] == CLAIM_BUSY;
+  }
+  for (size_t i = 0; i < count; i++)
+    if (outcome[i] == CLAIM_WON)
+      *slots[i] = copy_claimed(w, *slots[i], header[i]);
+  if (any_busy)
+    for (size_t i = 0; i < count; i++)
+      if (outcome[i] == CLAIM_BUSY)
+        *slots[i] = await_forwarding(w, *slots[i]);
 }
 
 /* ---- The trace ----------------------------------------------------------- */
@@ -170,15 +235,23 @@ static void start_worker(struct kn_trace_worker *tw, void *arg) {
       kn_trace_mutator_roots(&e->base->fast, &e->base->roots, &w->sink);
 }
 
+/* An object's edges join the worker's batch; the batch is forwarded when
+ * it fills (kn_edges_push) or the worker's queue runs empty (flush_one). */
 static void trace_one(struct kn_trace_worker *tw, void *obj, void *arg) {
   struct kn_heap *heap = arg;
   struct pcc_worker *w = tw->data;
   w->traced++;
-  kn_trace_object(&heap->common, &w->sink, obj);
+  kn_trace_object_batched(&heap->common, &w->sink, obj);
+}
+
+static void flush_one(struct kn_trace_worker *tw, void *arg) {
+  (void)arg;
+  struct pcc_worker *w = tw->data;
+  kn_edges_flush(&w->sink.edges);
 }
 
 size_t pcc_evacuate(struct kn_heap *heap) {
-  kn_tracer_run(heap->tracer, start_worker, trace_one, heap);
+  kn_tracer_run(heap->tracer, start_worker, trace_one, flush_one, heap);
   size_t copied = 0;
   for (unsigned i = 0; i < kn_tracer_worker_count(heap->tracer); i++) {
     retire_copy_block(&heap->workers[i]);

@@ -76,7 +76,7 @@ bool kn_heap_create(struct kn_options *opts, const struct kn_embedder *embedder,
   unsigned parallelism = (unsigned)kn_option(heap->common.opts, "parallelism");
   unsigned nworkers = kn_tracer_workers_for(parallelism);
   heap->tracer = kn_tracer_create(nworkers);
-  heap->workers = heap->tracer ? calloc(nworkers, sizeof *heap->workers) : NULL;
+  heap->workers = heap->tracer ? kn_calloc_cache_aligned(nworkers, sizeof *heap->workers) : NULL;
   if (!heap->workers) {
     if (heap->tracer)
       kn_tracer_destroy(heap->tracer);

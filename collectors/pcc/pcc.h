@@ -54,7 +54,7 @@ struct kn_mutator {
 
 /* One GC worker's state: where it copies to, and what it did. */
 struct pcc_worker {
-  struct kn_edge_sink sink;
+  _Alignas(KN_CACHE_LINE) struct kn_edge_sink sink;
   struct kn_heap *heap;
   struct kn_trace_worker *tracer;
   struct pcc_block *block;      /* to-space block it copies into */

@@ -161,11 +161,19 @@ static inline void kn_sink_init(struct kn_edge_sink *sink,
   sink->process = process;
 }
 
-/* Calls the embedder's trace for `obj`, then flushes what it reported. */
-static inline void kn_trace_object(struct kn_common *c, struct kn_edge_sink *sink, void *obj) {
+/* Calls the embedder's trace for `obj`; its edges stay in the sink's batch
+ * until it fills, so that one flush handles the edges of several objects.
+ * The caller flushes before it finishes. */
+static inline void kn_trace_object_batched(struct kn_common *c, struct kn_edge_sink *sink,
+                                           void *obj) {
   if (kn_object_kind(obj) & KN_ALLOC_POINTERLESS)
     return;
   c->embedder.trace_object(obj, kn_object_tag(obj), &sink->edges, c->embedder.data);
+}
+
+/* Calls the embedder's trace for `obj`, then flushes what it reported. */
+static inline void kn_trace_object(struct kn_common *c, struct kn_edge_sink *sink, void *obj) {
+  kn_trace_object_batched(c, sink, obj);
   kn_edges_flush(&sink->edges);
 }
 

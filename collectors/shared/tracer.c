@@ -27,6 +27,7 @@ struct kn_tracer {
   bool shutdown;
   kn_trace_start_fn start;
   kn_trace_object_fn trace;
+  kn_trace_flush_fn flush;
   void *arg;
 
   /* Termination detection; atomics. */
@@ -165,6 +166,7 @@ static uint64_t thread_cpu_ns(void) {
 static void run_worker(struct kn_trace_worker *w) {
   struct kn_tracer *t = w->tracer;
   kn_trace_object_fn trace = t->trace;
+  kn_trace_flush_fn flush = t->flush;
   void *arg = t->arg;
   uint64_t cpu_start = thread_cpu_ns();
   t->start(w, arg);
@@ -172,6 +174,11 @@ static void run_worker(struct kn_trace_worker *w) {
     void *obj;
     while ((obj = kn_local_pop(&w->local)))
       trace(w, obj, arg);
+    if (flush) {
+      flush(w, arg);
+      if (kn_local_count(&w->local))
+        continue;
+    }
     if (refill_from_own(w) || steal(w))
       continue;
     if (!wait_for_work(w))
@@ -206,6 +213,16 @@ static void *worker_thread(void *arg) {
   }
 }
 
+void *kn_calloc_cache_aligned(size_t n, size_t size) {
+  void *p;
+  if (n && size > SIZE_MAX / n)
+    return NULL;
+  size_t bytes = n * size;
+  if (posix_memalign(&p, KN_CACHE_LINE, bytes > 0 ? bytes : KN_CACHE_LINE))
+    return NULL;
+  return memset(p, 0, bytes);
+}
+
 unsigned kn_tracer_workers_for(unsigned parallelism) {
   if (parallelism == 0) {
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -220,7 +237,7 @@ struct kn_tracer *kn_tracer_create(unsigned nworkers) {
   struct kn_tracer *t = calloc(1, sizeof *t);
   if (!t)
     return NULL;
-  t->workers = calloc(nworkers, sizeof *t->workers);
+  t->workers = kn_calloc_cache_aligned(nworkers, sizeof *t->workers);
   t->threads = calloc(nworkers, sizeof *t->threads);
   if (!t->workers || !t->threads) {
     free(t->workers);
@@ -269,10 +286,11 @@ struct kn_trace_worker *kn_tracer_worker(struct kn_tracer *t, unsigned i) {
 }
 
 void kn_tracer_run(struct kn_tracer *t, kn_trace_start_fn start, kn_trace_object_fn trace,
-                   void *arg) {
+                   kn_trace_flush_fn flush, void *arg) {
   pthread_mutex_lock(&t->pool_lock);
   t->start = start;
   t->trace = trace;
+  t->flush = flush;
   t->arg = arg;
   t->finished = 0;
   __atomic_store_n(&t->active, t->nworkers, __ATOMIC_SEQ_CST);
