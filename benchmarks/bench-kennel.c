@@ -24,6 +24,30 @@ static void trace_object(void *obj, unsigned tag, struct kn_edges *edges, void *
  * bench-util.c. */
 static uint64_t pause_started_ns;
 
+/* The largest value of each collector-specific per-collection counter
+ * (block-persist's blocks-live-after, say): the totals in kn_stats only
+ * sum them, and a cascade shows as a peak. */
+static struct {
+  char name[40];
+  uint64_t max;
+} counter_peaks[KN_MAX_COUNTERS];
+static unsigned counter_peak_count;
+
+static void record_counter_peak(const struct kn_counter *c) {
+  unsigned i = 0;
+  while (i < counter_peak_count && strcmp(counter_peaks[i].name, c->name))
+    i++;
+  if (i == counter_peak_count) {
+    if (i == KN_MAX_COUNTERS || strlen(c->name) >= sizeof counter_peaks[i].name)
+      return;
+    strcpy(counter_peaks[i].name, c->name);
+    counter_peaks[i].max = c->value;
+    counter_peak_count++;
+  } else if (c->value > counter_peaks[i].max) {
+    counter_peaks[i].max = c->value;
+  }
+}
+
 static void collection_start(void *data, enum kn_collection_kind kind) {
   (void)data, (void)kind;
   pause_started_ns = bench_now_ns();
@@ -32,6 +56,8 @@ static void collection_start(void *data, enum kn_collection_kind kind) {
 static void collection_end(void *data, const struct kn_collection_report *report) {
   (void)data;
   bench_record_pause(pause_started_ns, report->pause_ns);
+  for (unsigned i = 0; i < report->counter_count; i++)
+    record_counter_peak(&report->counters[i]);
 }
 
 static bool heap_exhausted(struct kn_heap *heap, size_t request, void *data) {
@@ -89,4 +115,7 @@ void bench_print_stats(bench_mut *m, FILE *out) {
   struct kn_stats stats;
   kn_heap_get_stats(kn_mutator_heap(m), &stats);
   kn_stats_print(&stats, out);
+  for (unsigned i = 0; i < counter_peak_count; i++)
+    fprintf(out, "max-%s: %llu\n", counter_peaks[i].name,
+            (unsigned long long)counter_peaks[i].max);
 }

@@ -8,28 +8,33 @@
 
 /* ---- Values -------------------------------------------------------------- */
 
-void *json_number(bench_mut *m, double d) {
-  uintptr_t *n = bench_alloc_data(m, json_number_size());
+static void *alloc_data(bench_mut *m, size_t size, enum json_lifetime life) {
+  return life == JSON_LONG_LIVED ? bench_alloc_long_lived_data(m, size) : bench_alloc_data(m, size);
+}
+
+void *json_number(bench_mut *m, double d, enum json_lifetime life) {
+  uintptr_t *n = alloc_data(m, json_number_size(), life);
   n[0] = bench_meta(JSON_NUMBER, 0);
   memcpy(&n[1], &d, sizeof d);
   return n;
 }
 
-static void *string_of_length(bench_mut *m, size_t len, bool long_lived) {
-  size_t size = json_string_size(len);
-  uintptr_t *s = long_lived ? bench_alloc_long_lived_data(m, size) : bench_alloc_data(m, size);
+static void *string_of_length(bench_mut *m, size_t len, enum json_lifetime life) {
+  uintptr_t *s = alloc_data(m, json_string_size(len), life);
   s[0] = bench_meta(JSON_STRING, (uint32_t)len);
   return s;
 }
 
-void *json_string(bench_mut *m, const char *text, size_t len) {
-  void *s = string_of_length(m, len, false);
+void *json_string(bench_mut *m, const char *text, size_t len, enum json_lifetime life) {
+  void *s = string_of_length(m, len, life);
   memcpy(json_chars(s), text, len);
   return s;
 }
 
-void *json_vec(bench_mut *m, enum json_kind kind, uint32_t count) {
-  uintptr_t *v = bench_alloc(m, json_vec_size(count), BENCH_TAG_VEC);
+void *json_vec(bench_mut *m, enum json_kind kind, uint32_t count, enum json_lifetime life) {
+  size_t size = json_vec_size(count);
+  uintptr_t *v = life == JSON_LONG_LIVED ? bench_alloc_long_lived(m, size, BENCH_TAG_VEC)
+                                         : bench_alloc(m, size, BENCH_TAG_VEC);
   v[0] = bench_meta(kind, count);
   return v;
 }
@@ -90,7 +95,7 @@ void *json_intern(bench_mut *m, struct json_keys *keys, const char *text, size_t
     return *slot;
   if (2 * (keys->count + 1) > json_count(keys->table))
     grow_table(m, keys);
-  void *s = string_of_length(m, len, true);
+  void *s = string_of_length(m, len, JSON_LONG_LIVED);
   memcpy(json_chars(s), text, len);
   slot = find_slot(keys->table, text, len); /* the table may have moved */
   bench_store(m, keys->table, slot, s);
@@ -227,7 +232,7 @@ static bool expect(struct parser *p, char c) {
 static void push(struct parser *p, void *v) {
   p->r[R_TMP] = v;
   if (p->sp == json_count(p->r[R_STACK])) {
-    void *bigger = json_vec(p->m, JSON_ARRAY, 2 * p->sp);
+    void *bigger = json_vec(p->m, JSON_ARRAY, 2 * p->sp, JSON_SHORT_LIVED);
     void **old = json_slots(p->r[R_STACK]);
     for (uint32_t i = 0; i < p->sp; i++)
       bench_store(p->m, bigger, &json_slots(bigger)[i], old[i]);
@@ -240,7 +245,7 @@ static void push(struct parser *p, void *v) {
 
 /* Replaces the top `n` values with an array or object holding them. */
 static void collapse(struct parser *p, enum json_kind kind, uint32_t n) {
-  void *v = json_vec(p->m, kind, n);
+  void *v = json_vec(p->m, kind, n, JSON_SHORT_LIVED);
   void **top = json_slots(p->r[R_STACK]) + (p->sp - n);
   for (uint32_t i = 0; i < n; i++) {
     bench_store(p->m, v, &json_slots(v)[i], top[i]);
@@ -306,7 +311,7 @@ static bool parse_string(struct parser *p, bool is_key) {
     if (key != small)
       free(key);
   } else {
-    void *s = string_of_length(p->m, (size_t)n, false);
+    void *s = string_of_length(p->m, (size_t)n, JSON_SHORT_LIVED);
     decode_string(text(p), p->pos, end, json_chars(s)); /* text re-read: it may move */
     push(p, s);
   }
@@ -325,7 +330,7 @@ static bool parse_number(struct parser *p) {
   double d = strtod(buf, &end);
   if (!n || *end)
     return false;
-  push(p, json_number(p->m, d));
+  push(p, json_number(p->m, d, JSON_SHORT_LIVED));
   return true;
 }
 
@@ -374,7 +379,7 @@ void *json_parse(bench_mut *m, struct json_keys *keys, void **blob_slot) {
   void *r[R_COUNT] = {*blob_slot, NULL, NULL};
   struct bench_frame f;
   bench_frame_push(m, &f, r, R_COUNT);
-  r[R_STACK] = json_vec(m, JSON_ARRAY, 64);
+  r[R_STACK] = json_vec(m, JSON_ARRAY, 64, JSON_SHORT_LIVED);
   struct parser p = {.m = m, .keys = keys, .r = r, .len = json_count(r[R_BLOB])};
   bool ok = parse_value(&p) && peek(&p) == -1 && p.sp == 1;
   void *result = ok ? json_slots(r[R_STACK])[0] : NULL;

@@ -5,7 +5,10 @@
  * stringify(result).  Each round's text must equal the blob byte for byte;
  * a checksum of the lengths is printed.  Object keys are interned in a
  * long-lived table allocated with KN_ALLOC_LONG_LIVED (the seed's
- * PARSE_KEY_CACHE). */
+ * PARSE_KEY_CACHE).  The source records and the blob are setup data kept
+ * for the whole run, so they carry the long-lived hint too: without it the
+ * first parse shares a block with them, and block-persist's persistence
+ * pass cascades from there (doc/block-persist.md). */
 
 #include <stdlib.h>
 
@@ -41,33 +44,33 @@ static void set_pair(bench_mut *m, struct json_keys *keys, void **r, void **obj_
 
 static void make_record(bench_mut *m, struct json_keys *keys, void **r, long i) {
   struct record_fields f = record_fields(i);
-  r[R_RECORD] = json_vec(m, JSON_OBJECT, 10);
-  r[R_PART] = json_number(m, f.id);
+  r[R_RECORD] = json_vec(m, JSON_OBJECT, 10, JSON_LONG_LIVED);
+  r[R_PART] = json_number(m, f.id, JSON_LONG_LIVED);
   set_pair(m, keys, r, &r[R_RECORD], 0, "id");
-  r[R_PART] = json_string(m, f.name, strlen(f.name));
+  r[R_PART] = json_string(m, f.name, strlen(f.name), JSON_LONG_LIVED);
   set_pair(m, keys, r, &r[R_RECORD], 1, "name");
-  r[R_PART] = json_number(m, f.value);
+  r[R_PART] = json_number(m, f.value, JSON_LONG_LIVED);
   set_pair(m, keys, r, &r[R_RECORD], 2, "value");
 
-  void *tags = json_vec(m, JSON_ARRAY, 2);
+  void *tags = json_vec(m, JSON_ARRAY, 2, JSON_LONG_LIVED);
   r[R_PART] = tags;
   set_pair(m, keys, r, &r[R_RECORD], 3, "tags");
-  void *s = json_string(m, f.tag0, strlen(f.tag0));
+  void *s = json_string(m, f.tag0, strlen(f.tag0), JSON_LONG_LIVED);
   tags = json_slots(r[R_RECORD])[7];
   bench_store(m, tags, &json_slots(tags)[0], s);
-  s = json_string(m, f.tag1, strlen(f.tag1));
+  s = json_string(m, f.tag1, strlen(f.tag1), JSON_LONG_LIVED);
   tags = json_slots(r[R_RECORD])[7];
   bench_store(m, tags, &json_slots(tags)[1], s);
 
-  r[R_PART] = json_vec(m, JSON_OBJECT, 4);
+  r[R_PART] = json_vec(m, JSON_OBJECT, 4, JSON_LONG_LIVED);
   set_pair(m, keys, r, &r[R_RECORD], 4, "nested");
   /* r[R_PART] now doubles as the nested object's slot. */
   void *nested_slot[1] = {r[R_PART]};
   struct bench_frame fr;
   bench_frame_push(m, &fr, nested_slot, 1);
-  r[R_PART] = json_number(m, f.x);
+  r[R_PART] = json_number(m, f.x, JSON_LONG_LIVED);
   set_pair(m, keys, r, &nested_slot[0], 0, "x");
-  r[R_PART] = json_number(m, f.y);
+  r[R_PART] = json_number(m, f.y, JSON_LONG_LIVED);
   set_pair(m, keys, r, &nested_slot[0], 1, "y");
   bench_frame_pop(m, &fr);
   r[R_PART] = NULL;
@@ -107,10 +110,10 @@ static size_t live_size(long records) {
 }
 
 /* Stringifies r[from] into a heap string in r[to]. */
-static size_t stringify(bench_mut *m, void **r, int from, int to) {
+static size_t stringify(bench_mut *m, void **r, int from, int to, enum json_lifetime life) {
   char *text;
   size_t len = json_print(r[from], &text);
-  r[to] = json_string(m, text, len);
+  r[to] = json_string(m, text, len, life);
   free(text);
   return len;
 }
@@ -137,13 +140,13 @@ int workload_json(int argc, char **argv) {
   bench_frame_push(m, &f, r, R_COUNT);
   struct json_keys keys;
   json_keys_init(m, &keys);
-  r[R_RECORDS] = json_vec(m, JSON_ARRAY, (uint32_t)records);
+  r[R_RECORDS] = json_vec(m, JSON_ARRAY, (uint32_t)records, JSON_LONG_LIVED);
   for (long i = 0; i < records; i++) {
     make_record(m, &keys, r, i);
     bench_store(m, r[R_RECORDS], &json_slots(r[R_RECORDS])[i], r[R_RECORD]);
   }
   r[R_RECORD] = NULL;
-  size_t blob_len = stringify(m, r, R_RECORDS, R_BLOB);
+  size_t blob_len = stringify(m, r, R_RECORDS, R_BLOB, JSON_LONG_LIVED);
   printf("blob-bytes: %zu\n", blob_len);
 
   uint64_t checksum = 0, t0 = 0;
@@ -159,7 +162,7 @@ int workload_json(int argc, char **argv) {
       void *other = json_slots(json_slots(r[R_PARSED])[records > 1 ? 1 : 0])[3];
       bench_store(m, first, &json_slots(first)[1], other); /* id := a name */
     }
-    checksum += stringify(m, r, R_PARSED, R_TEXT);
+    checksum += stringify(m, r, R_PARSED, R_TEXT, JSON_SHORT_LIVED);
     ok &= bench_check(same_text(r[R_TEXT], r[R_BLOB]), "a roundtrip changed the text");
   }
   uint64_t elapsed = bench_now_ns() - t0;

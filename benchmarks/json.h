@@ -37,11 +37,16 @@ static inline size_t json_string_size(size_t len) { return sizeof(uintptr_t) + l
 static inline size_t json_vec_size(size_t n) { return sizeof(uintptr_t) * (n + 1); }
 static inline size_t json_number_size(void) { return sizeof(uintptr_t) + sizeof(double); }
 
-void *json_number(bench_mut *m, double d);
+/* How long a value lives: JSON_LONG_LIVED values (setup data kept for the
+ * whole run) are allocated with the long-lived hint, which block-persist
+ * routes to blocks of their own (fix A) and other collectors ignore. */
+enum json_lifetime { JSON_SHORT_LIVED, JSON_LONG_LIVED };
+
+void *json_number(bench_mut *m, double d, enum json_lifetime life);
 /* `text` must not point into the heap (it would move). */
-void *json_string(bench_mut *m, const char *text, size_t len);
+void *json_string(bench_mut *m, const char *text, size_t len, enum json_lifetime life);
 /* An array or object of `count` slots, all NULL. */
-void *json_vec(bench_mut *m, enum json_kind kind, uint32_t count);
+void *json_vec(bench_mut *m, enum json_kind kind, uint32_t count, enum json_lifetime life);
 
 /* Keys: one long-lived table, registered as a root. */
 struct json_keys {
