@@ -281,8 +281,9 @@ def write_plots(results, summaries, sweep, rows, gnuplot):
 
 # ---- Everything ---------------------------------------------------------------
 
-def write_all(results, rows, sweep_rows, meta, plots, gnuplot):
-    """Writes the files, prints the tables; returns the failed runs."""
+def write_all(results, rows, sweep_rows, meta, plots, gnuplot, sections=()):
+    """Writes the files, prints the tables (and the Markdown `sections`
+    after them); returns the failed runs."""
     write_csv(os.path.join(results, "runs.csv"), rows + sweep_rows, RUN_COLUMNS)
     summaries = [summarize(runs) for runs in group(rows, ["workload", "collector"]).values()]
     write_csv(os.path.join(results, "summary.csv"), summaries, SUMMARY_COLUMNS)
@@ -292,16 +293,20 @@ def write_all(results, rows, sweep_rows, meta, plots, gnuplot):
             "size; wall time is the process's, peak RSS and CPU time from GNU time (wait4 of the "
             "child); the other figures are the processes' own statistics. Run time %dm%02ds." % (
                 meta["command"], meta["repetitions"], meta["heap_multiplier"],
-                meta["duration_s"] // 60, meta["duration_s"] % 60), "", table]
+                meta["duration_s"] // 60, meta["duration_s"] % 60)]
+    if rows:
+        text += ["", table]
     sweep = sweep_summary(sweep_rows)
     if sweep_rows:
         write_csv(os.path.join(results, "sweep.csv"), sweep_rows, RUN_COLUMNS)
         text += ["", "Heap-size sweep: %s, wall time (median) per heap multiplier:"
                  % sweep_rows[0]["workload"], "", sweep_table(sweep)]
-    if plots:
+    if plots and (rows or sweep_rows):
         problem = write_plots(results, summaries, sweep, rows, gnuplot)
         text += ["", problem if problem else
                  "Plots: wall.png, rss.png, pauses.png" + (", sweep.png" if sweep else "")]
+    for section in sections:
+        text += ["", section]
     out = "\n".join(text) + "\n"
     with open(os.path.join(results, "table.md"), "w") as f:
         f.write(out)

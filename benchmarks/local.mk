@@ -13,7 +13,7 @@ kn_bench_cflags = $(AM_CFLAGS) -O2
 kn_bench_programs =
 
 EXTRA_DIST += $(kn_bench_kennel_sources) benchmarks/bench-bdw.c benchmarks/kn-bench \
-  benchmarks/kn_bench_report.py
+  benchmarks/kn_bench_report.py benchmarks/kn_bench_cascade.py
 
 if KN_BUILD_SEMI
 kn_bench_programs += benchmarks/bench-semi
@@ -78,4 +78,4 @@ bench-quick: all
 .PHONY: bench bench-quick
 
 TESTS += benchmarks/t-bench.sh
-EXTRA_DIST += benchmarks/t-bench.sh
+EXTRA_DIST += benchmarks/t-bench.sh benchmarks/t-bench-cascade.py

@@ -2,7 +2,8 @@
 # built collector (and Boehm GC when configured) once, through the runner;
 # its CSV has every column filled; the workloads detect a corrupted result;
 # bad names and options are errors that list the valid ones; a heap too
-# small is a "did not complete" data point.  About 10 s.
+# small is a "did not complete" data point; block-persist's cascade
+# comparison (kn-bench --cascade) runs every configuration.  About 25 s.
 . "$top_srcdir/tests/tap.sh"
 runner="$top_srcdir/benchmarks/kn-bench"
 bench="$top_builddir/benchmarks"
@@ -27,7 +28,7 @@ targets=$KN_BUILT_COLLECTORS
 # stacks do not survive: the sanitizer builds leave it out.
 [ -x "$bench/bench-bdw" ] && [ -z "$KN_SAN_CFLAGS" ] && targets="$targets bdw"
 set -- $targets
-plan $((12 + 13 * $#))
+plan $((14 + 13 * $#))
 
 if python3 "$runner" --tiny --collectors="$(echo $targets | tr ' ' ,)" \
      --results="$out/run" >"$out/log" 2>&1; then
@@ -59,6 +60,18 @@ check "runs.csv: every workload ran on every target${missing:+ (missing:$missing
   test -z "$missing"
 grep ",did-not-complete," "$csv" | cut -d, -f1,2 | sed 's/^/did not complete in a 2.5x heap: /' | diag
 check "table.md and summary.csv written" test -s "$out/run/table.md" -a -s "$out/run/summary.csv"
+
+# The tiny run includes block-persist's cascade comparison: the JSON
+# roundtrip, C and JS, at 2 and 10 iterations in its four configurations.
+# Each must have run once at each count in a growable heap (the JS form:
+# unless its interpreter is not built), and the table must be written.
+built() { case " $KN_BUILT_COLLECTORS " in *" $1 "*) return 0 ;; esac; return 1; }
+if built block-persist && built gen-ms; then
+  check "cascade: every configuration ran at 2 and 10 iterations; table written" \
+    python3 "$top_srcdir/benchmarks/t-bench-cascade.py" "$out/run" "$top_builddir"
+else
+  skip "cascade: every configuration ran" "block-persist and gen-ms are not both built"
+fi
 if command -v gnuplot >/dev/null 2>&1; then
   check "plots written" test -s "$out/run/wall.png" -a -s "$out/run/rss.png"
 else
@@ -115,6 +128,9 @@ check "unknown workload: exit 2, the valid ones listed" \
 python3 "$runner" --tiny --collectors=nope --results="$out/x" >"$out/e" 2>&1
 check "unknown collector: exit 2, the valid ones listed" \
   sh -c "test $? -eq 2 && grep -q 'valid: semi, pcc' '$out/e'"
+python3 "$runner" --tiny --cascade --cascade-iterations=10 --results="$out/x" >"$out/e" 2>&1
+check "one cascade iteration count: exit 2, says at least two" \
+  sh -c "test $? -eq 2 && grep -q 'at least two counts' '$out/e'"
 "$bench/bench-$first" gcbench --no-such-option=1 >"$out/e" 2>&1
 check "unknown workload option: exit 2, the options listed" \
   sh -c "test $? -eq 2 && grep -q -- '--max-depth' '$out/e'"
