@@ -23,6 +23,7 @@ static void trace_object(void *obj, unsigned tag, struct kn_edges *edges, void *
  * event callback has no data pointer, so both keep the pause log in
  * bench-util.c. */
 static uint64_t pause_started_ns;
+static bool print_reports;     /* --gc-report */
 
 /* The largest value of each collector-specific per-collection counter
  * (block-persist's blocks-live-after, say): the totals in kn_stats only
@@ -53,11 +54,22 @@ static void collection_start(void *data, enum kn_collection_kind kind) {
   pause_started_ns = bench_now_ns();
 }
 
+/* One line per collection: its number, live and heap MiB, its counters. */
+static void print_report(const struct kn_collection_report *r) {
+  fprintf(stderr, "collection %llu: live %.1f MiB, heap %.1f MiB", (unsigned long long)r->number,
+          r->live_bytes / 1048576.0, r->heap_bytes / 1048576.0);
+  for (unsigned i = 0; i < r->counter_count; i++)
+    fprintf(stderr, ", %s %llu", r->counters[i].name, (unsigned long long)r->counters[i].value);
+  fputc('\n', stderr);
+}
+
 static void collection_end(void *data, const struct kn_collection_report *report) {
   (void)data;
   bench_record_pause(pause_started_ns, report->pause_ns);
   for (unsigned i = 0; i < report->counter_count; i++)
     record_counter_peak(&report->counters[i]);
+  if (print_reports)
+    print_report(report);
 }
 
 static bool heap_exhausted(struct kn_heap *heap, size_t request, void *data) {
@@ -84,6 +96,7 @@ bench_mut *bench_heap_create(const struct bench_config *cfg) {
     .collection_start = collection_start,
     .collection_end = collection_end,
   };
+  print_reports = cfg->gc_report;
   kn_heap_set_event_listener(heap, &listener);
   kn_heap_set_oom_handler(heap, heap_exhausted, NULL);
   return mut;

@@ -48,6 +48,7 @@ enum {
 struct bench_config {
   size_t heap_bytes;          /* fixed heap size */
   const char *gc_options;     /* extra kennel options "key=value,..." or NULL */
+  bool gc_report;             /* print each collection's report to stderr */
 };
 
 /* One recorded collection pause. */

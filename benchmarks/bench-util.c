@@ -60,6 +60,8 @@ static void print_options(FILE *out, const char *workload, const struct bench_op
   fprintf(out, "  --gc-options=SPEC    extra collector options key=value,...\n");
   fprintf(out, "  --pause-log=FILE     write every pause (start ms, duration ms) to FILE\n");
   fprintf(out, "  --corrupt            break the result on purpose: the check must fail\n");
+  fprintf(out, "  --gc-report          print each collection's report (its collector's\n"
+               "                       counters) to stderr; kennel collectors only\n");
   for (const struct bench_opt *o = opts; o && o->name; o++)
     fprintf(out, "  --%s=%s  %s [%.15g, %.15g]\n", o->name,
             o->type == BENCH_OPT_INT ? "N" : "X", o->help, o->min, o->max);
@@ -120,6 +122,8 @@ void bench_parse_args(int argc, char **argv, struct bench_common *c,
       exit(0);
     } else if (IS("corrupt") && !value) {
       c->corrupt = true;
+    } else if (IS("gc-report") && !value) {
+      c->gc_report = true;
     } else if (IS("gc-options") && value) {
       c->gc_options = value;
     } else if (IS("pause-log") && value && *value) {
@@ -145,7 +149,7 @@ size_t bench_heap_bytes(const struct bench_common *c, size_t live_bytes) {
 
 bench_mut *bench_start(const struct bench_common *c, size_t live_bytes) {
   struct bench_config cfg = {.heap_bytes = bench_heap_bytes(c, live_bytes),
-                             .gc_options = c->gc_options};
+                             .gc_options = c->gc_options, .gc_report = c->gc_report};
   printf("workload: %s\n", c->workload);
   printf("heap-multiplier: %g\n", c->heap_multiplier);
   printf("live-bytes-computed: %zu\n", live_bytes);

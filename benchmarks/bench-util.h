@@ -29,6 +29,7 @@ struct bench_common {
   const char *gc_options;     /* --gc-options: extra kennel options */
   const char *pause_log;      /* --pause-log: write every pause to this file */
   bool corrupt;               /* --corrupt: break the result, so the check must fail */
+  bool gc_report;             /* --gc-report: each collection's report on stderr */
 };
 
 /* Parses argv (argv[0] is the workload name) into `common` and the
