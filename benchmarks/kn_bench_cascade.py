@@ -35,11 +35,13 @@ TARGET_GROWTH = 0.10
 TARGET_RATIO = 1.5
 
 # Per profile: C json arguments besides --iterations, the JS program's
-# RECORDS and WARMUPS, and the default iteration counts.
+# RECORDS and WARMUPS, the default iteration counts, and the runs per cell
+# unless --repetitions says (None: the profile's; quick runs each cell
+# once, its peak RSS being stable, to stay quick).
 SIZES = {
-    "full": ("--records=10000 --warmup=3", 10000, 3, [10, 100]),
-    "quick": ("--records=5000 --warmup=1", 5000, 1, [10, 100]),
-    "tiny": ("--records=200 --warmup=1", 200, 1, [2, 10]),
+    "full": ("--records=10000 --warmup=3", 10000, 3, [10, 100], None),
+    "quick": ("--records=5000 --warmup=1", 5000, 1, [10, 100], 1),
+    "tiny": ("--records=200 --warmup=1", 200, 1, [2, 10], None),
 }
 # The counters in the table, as C prints them (bench-kennel.c adds the
 # max- per-collection peaks) and as the interpreters' --gc-stats print them.
@@ -87,7 +89,7 @@ def js_program(ctx, program, records, warmups, iterations):
 
 def plan(ctx, opts, Workload, parse_json_js):
     """The workloads of the comparison: [(workload, iterations)]."""
-    c_args, records, warmups, _ = SIZES[opts.profile]
+    c_args, records, warmups = SIZES[opts.profile][:3]
     out = []
     source = os.path.join(opts.srcdir, "embedder-examples", "js", "bench", "json-roundtrip.js")
     for n in opts.cascade_iterations:

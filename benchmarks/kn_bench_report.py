@@ -289,10 +289,12 @@ def write_all(results, rows, sweep_rows, meta, plots, gnuplot, sections=()):
     write_csv(os.path.join(results, "summary.csv"), summaries, SUMMARY_COLUMNS)
     table = markdown_table(summaries)
     text = ["# kennel benchmarks: %s profile" % meta["profile"], "",
-            "Command: `%s`; %d repetitions; C workloads at heap x%g of their computed live "
-            "size; wall time is the process's, peak RSS and CPU time from GNU time (wait4 of the "
-            "child); the other figures are the processes' own statistics. Run time %dm%02ds." % (
-                meta["command"], meta["repetitions"], meta["heap_multiplier"],
+            "Command: `%s`; %d repetitions; %swall time is the process's, peak RSS and CPU "
+            "time from GNU time (wait4 of the child); the other figures are the processes' own "
+            "statistics. Run time %dm%02ds." % (
+                meta["command"], meta["repetitions"],
+                "C workloads at a fixed heap of x%g their computed live size; "
+                % meta["heap_multiplier"] if rows or sweep_rows else "",
                 meta["duration_s"] // 60, meta["duration_s"] % 60)]
     if rows:
         text += ["", table]
