@@ -66,13 +66,13 @@ static void init_mutator(struct kn_heap *heap, struct kn_mutator *mut) {
 
 bool kn_heap_create(struct kn_options *opts, const struct kn_embedder *embedder,
                     struct kn_heap **heap_out, struct kn_mutator **mut_out) {
-  struct kn_heap *heap = calloc(1, sizeof *heap);
-  struct kn_mutator *mut = calloc(1, sizeof *mut);
-  if (!heap || !mut || !kn_common_init(&heap->common, opts, embedder)) {
-    free(heap);
-    free(mut);
+  void *m;
+  struct kn_common *common =
+      kn_heap_alloc(sizeof(struct kn_heap), sizeof(struct kn_mutator), opts, embedder, &m);
+  if (!common)
     return false;
-  }
+  struct kn_heap *heap = KN_CONTAINER_OF(common, struct kn_heap, common);
+  struct kn_mutator *mut = m;
   unsigned parallelism = (unsigned)kn_option(heap->common.opts, "parallelism");
   unsigned nworkers = kn_tracer_workers_for(parallelism);
   heap->tracer = kn_tracer_create(nworkers);
@@ -80,12 +80,8 @@ bool kn_heap_create(struct kn_options *opts, const struct kn_embedder *embedder,
   if (!heap->workers) {
     if (heap->tracer)
       kn_tracer_destroy(heap->tracer);
-    if (opts)
-      kn_options_fail(opts, "pcc: out of memory for %u GC workers", nworkers);
-    kn_common_destroy(&heap->common);
-    free(heap);
-    free(mut);
-    return false;
+    return kn_heap_create_failed(common, mut, opts, "pcc: out of memory for %u GC workers",
+                                 nworkers);
   }
   pthread_mutex_init(&heap->lock, NULL);
   pcc_blocks_init(&heap->blocks);
