@@ -36,6 +36,8 @@ static const char *const forwarding_choices[] = {"auto", "atomic", NULL};
 const struct kn_option_spec kn_collector_options[] = {
   {"forwarding", KN_OPT_CHOICE, PCC_FORWARDING_AUTO, 0, 1, forwarding_choices,
    "auto: compare-and-swap only with several GC threads; atomic: always (to measure it)"},
+  {"parallel-threshold", KN_OPT_SIZE, 2.0 * 1024 * 1024, 0, 1024.0 * 1024 * 1024 * 1024, NULL,
+   "a collection with less than this to evacuate traces on one thread"},
   {NULL, 0, 0, 0, 0, NULL, NULL},
 };
 
@@ -88,8 +90,8 @@ bool kn_heap_create(struct kn_options *opts, const struct kn_embedder *embedder,
   kn_large_space_init(&heap->large);
   kn_mutators_init(&heap->mutators);
   heap->capacity = blocks_for_budget(heap->common.heap_size);
-  heap->atomic_forwarding = kn_tracer_worker_count(heap->tracer) > 1 ||
-                            kn_option(heap->common.opts, "forwarding") == PCC_FORWARDING_ATOMIC;
+  heap->always_atomic = kn_option(heap->common.opts, "forwarding") == PCC_FORWARDING_ATOMIC;
+  heap->parallel_threshold = (size_t)kn_option(heap->common.opts, "parallel-threshold");
   heap->first = mut;
   init_mutator(heap, mut);
   kn_stats_heap_resized(&heap->common, 0, pcc_footprint(heap));
@@ -374,8 +376,9 @@ static void collect_stopped(struct kn_heap *heap) {
   kn_stats_count_allocation(c, retire_all_mutators(heap));
 
   heap->npartial = 0; /* they are from-space now */
+  size_t from_bytes = heap->blocks.nused * PCC_BLOCK_SIZE;
   struct pcc_block *from = pcc_blocks_begin_evacuation(&heap->blocks);
-  size_t live_small = pcc_evacuate(heap);
+  size_t live_small = pcc_evacuate(heap, from_bytes);
   keep_partial_blocks(heap);
   kn_large_space_sweep(&heap->large);
   pcc_blocks_end_evacuation(&heap->blocks, from);
@@ -400,7 +403,7 @@ static void collect_stopped(struct kn_heap *heap) {
   };
   kn_report_add_counter(&report, "large-objects", heap->large.count);
   kn_report_add_counter(&report, "blocks-used", heap->blocks.nused);
-  kn_report_add_counter(&report, "gc-threads", nworkers);
+  kn_report_add_counter(&report, "gc-threads", kn_tracer_joined(heap->tracer));
   kn_report_add_counter(&report, "objects-stolen", stolen);
   kn_collection_end(c, &report);
   kn_stats_add_counter(c, "objects-stolen", stolen);
