@@ -163,6 +163,15 @@ uint32_t string_length(Value s) {
   return is_rope(s) ? as_rope(s)->length : as_string(s)->length;
 }
 
+const char *atom_text(Value atom, char *buf, size_t size) {
+  struct js_string *s = as_string(atom);
+  size_t n = s->length < size - 1 ? s->length : size - 1;
+  for (size_t i = 0; i < n; i++)
+    buf[i] = s->units[i] < 128 ? (char)s->units[i] : '?';
+  buf[n] = 0;
+  return buf;
+}
+
 /* Copies the units of a rope into dst (its length), right to left, with an
  * explicit stack: ropes may be millions of levels deep. */
 static void rope_copy(Value rope, uint16_t *dst) {
