@@ -208,6 +208,12 @@ extern const struct node *vm_current_node;
 
 void *vm_alloc(size_t size, unsigned kind, unsigned tag);
 Value alloc_values(size_t n, unsigned kind);
+/* Outside the kennel heap: makes room for `need` items in `items`, a
+ * malloc'ed array of *cap items of `size` bytes (NULL when *cap is 0), by
+ * doubling *cap (from `first`) until they fit, and returns the moved array.
+ * Running out of memory is fatal: "out of memory WHAT". */
+void *grow_array(void *items, size_t size, size_t *cap, size_t need, size_t first,
+                 const char *what);
 
 /* ---- Numbers and strings (value.c) ------------------------------------- */
 
