@@ -122,6 +122,49 @@ def markdown_table(summaries):
     return "\n".join(lines)
 
 
+# ---- Configurations of one collector ----------------------------------------
+
+def first_metric(s):
+    """The summary's headline workload figure: (name, value) or (None, None)."""
+    item = (s.get("metric") or "").split(";")[0]
+    key, sep, value = item.partition("=")
+    return (key, float(value)) if sep else (None, None)
+
+
+def ratio(a, b):
+    return fmt(a / b) if a is not None and b else NA
+
+
+def variants_table(summaries):
+    """For each workload and collector run in several configurations
+    (pcc:parallelism=1 and pcc:parallelism=2, say), every configuration's
+    figures as ratios to the first one: lower is better for all of them
+    except a throughput figure such as trace-mib-per-s."""
+    lines = ["| workload | configuration | against | wall | GC total | workload figure | "
+             "peak RSS |", "| --- | --- | --- | --- | --- | --- | --- |"]
+    found = False
+    for (workload,), runs in group(summaries, ["workload"]).items():
+        by_base = {}
+        for s in runs:
+            if s["reference"] != "yes" and s.get("wall_median_s") is not None:
+                by_base.setdefault(s["collector"].partition(":")[0], []).append(s)
+        for base, configs in by_base.items():
+            if len(configs) < 2:
+                continue
+            first = configs[0]
+            name, value0 = first_metric(first)
+            for s in configs[1:]:
+                found = True
+                other, value = first_metric(s)
+                lines.append("| %s | %s | %s | %s | %s | %s | %s |" % (
+                    workload, s["collector"], first["collector"],
+                    ratio(s["wall_median_s"], first["wall_median_s"]),
+                    ratio(s["pause-total-ms"], first["pause-total-ms"]),
+                    "%s %s" % (name, ratio(value, value0)) if name and other == name else NA,
+                    ratio(s["rss_median_mib"], first["rss_median_mib"])))
+    return "\n".join(lines) if found else None
+
+
 # ---- The heap-size sweep ----------------------------------------------------
 
 def sweep_summary(sweep_rows):
@@ -298,6 +341,10 @@ def write_all(results, rows, sweep_rows, meta, plots, gnuplot, sections=()):
                 meta["duration_s"] // 60, meta["duration_s"] % 60)]
     if rows:
         text += ["", table]
+    variants = variants_table(summaries)
+    if variants:
+        text += ["", "Configurations of one collector, as ratios to the first (medians):", "",
+                 variants]
     sweep = sweep_summary(sweep_rows)
     if sweep_rows:
         write_csv(os.path.join(results, "sweep.csv"), sweep_rows, RUN_COLUMNS)

@@ -6,6 +6,6 @@ kn_test_sources = \
   tests/t-options.c tests/t-alloc.c tests/t-roots.c tests/t-heap.c \
   tests/t-stats.c tests/t-graph.c
 
-TESTS += tests/collectors.sh tests/configure.sh tests/install.sh
+TESTS += tests/collectors.sh tests/configure.sh tests/install.sh tests/mutants.sh
 EXTRA_DIST += tests/collectors.sh tests/configure.sh tests/install.sh tests/tap.sh \
-  tests/install-prog.c
+  tests/install-prog.c tests/mutants.sh tests/mutate.py

@@ -392,7 +392,7 @@ static void check_dag(struct tnode *top) {
 }
 
 static void shared_dag_keeps_identity(void) {
-  struct test_heap th = test_heap_create("parallelism=4");
+  struct test_heap th = test_heap_create("parallelism=4,parallel-threshold=0");
   static void *below, *above;
   CHECK(kn_heap_add_root(th.heap, &below) && kn_heap_add_root(th.heap, &above));
   uint64_t rng = kn_test_seed();
@@ -443,6 +443,48 @@ static void heap_shrinks_after_garbage(void) {
   test_heap_destroy(&th);
 }
 
+/* ---- Small collections do not wake the helpers ------------------------------ */
+
+static uint64_t stats_counter(const struct kn_stats *s, const char *name) {
+  for (unsigned i = 0; i < s->counter_count; i++)
+    if (!strcmp(s->counters[i].name, name))
+      return s->counters[i].value;
+  return UINT64_MAX;
+}
+
+/* Below parallel-threshold worker 0 traces alone: the helpers trace
+ * nothing.  At 0 they may join (whether they get work is up to the
+ * scheduler), and the list must come through intact either way. */
+static void small_collections_trace_alone(void) {
+  enum { LISTS = 256, LENGTH = 200 };
+  const char *specs[] = {"parallelism=2,parallel-threshold=1g",
+                         "parallelism=2,parallel-threshold=0"};
+  for (int k = 0; k < 2; k++) {
+    struct test_heap th = test_heap_create(specs[k]);
+    static void *roots[LISTS]; /* many roots: work a helper could steal */
+    for (uint32_t i = 0; i < LISTS; i++) {
+      CHECK(kn_heap_add_root(th.heap, &roots[i]));
+      build_list(th.mut, &roots[i], i * LENGTH, LENGTH);
+    }
+    for (int i = 0; i < 3; i++)
+      kn_collect(th.mut, KN_COLLECT_MAJOR);
+    for (uint32_t i = 0; i < LISTS; i++)
+      check_list(roots[i], i * LENGTH, LENGTH);
+    struct kn_stats s;
+    kn_heap_get_stats(th.heap, &s);
+    CHECKF(stats_counter(&s, "objects-traced") >= 3 * LISTS * LENGTH,
+           "%s: %llu objects traced", specs[k],
+           (unsigned long long)stats_counter(&s, "objects-traced"));
+    if (k == 0)
+      CHECKF(stats_counter(&s, "objects-traced-by-helpers") == 0,
+             "%s: helpers traced %llu objects", specs[k],
+             (unsigned long long)stats_counter(&s, "objects-traced-by-helpers"));
+    for (uint32_t i = 0; i < LISTS; i++)
+      kn_heap_remove_root(th.heap, &roots[i]);
+    test_heap_destroy(&th);
+  }
+}
+
 /* ---- A fixed heap's budget covers blocks, reserve and large objects ------- */
 
 static void fixed_budget_holds(void) {
@@ -481,5 +523,6 @@ const struct kn_test_case kn_collector_cases[] = {
   {"pcc/inactive-mutator-roots-are-updated", inactive_mutator_roots_are_updated},
   {"pcc/shared-dag-keeps-identity", shared_dag_keeps_identity},
   {"pcc/heap-shrinks-after-garbage", heap_shrinks_after_garbage},
+  {"pcc/small-collections-trace-alone", small_collections_trace_alone},
   {NULL, NULL},
 };

@@ -80,14 +80,7 @@ static size_t reserve_bytes(const struct kn_common *c, size_t block_size) {
 
 static bool fail_create(struct kn_options *opts, struct kn_heap *heap, struct kn_mutator *mut,
                         const char *msg) {
-  if (opts)
-    kn_options_fail(opts, "block-persist: %s", msg);
-  else
-    fprintf(stderr, "kennel: block-persist: %s\n", msg);
-  kn_common_destroy(&heap->common);
-  free(heap);
-  free(mut);
-  return false;
+  return kn_heap_create_failed(&heap->common, mut, opts, "block-persist: %s", msg);
 }
 
 static void read_config(struct kn_heap *heap) {
@@ -100,13 +93,13 @@ static void read_config(struct kn_heap *heap) {
 
 bool kn_heap_create(struct kn_options *opts, const struct kn_embedder *embedder,
                     struct kn_heap **heap_out, struct kn_mutator **mut_out) {
-  struct kn_heap *heap = calloc(1, sizeof *heap);
-  struct kn_mutator *mut = calloc(1, sizeof *mut);
-  if (!heap || !mut || !kn_common_init(&heap->common, opts, embedder)) {
-    free(heap);
-    free(mut);
+  void *m;
+  struct kn_common *common =
+      kn_heap_alloc(sizeof(struct kn_heap), sizeof(struct kn_mutator), opts, embedder, &m);
+  if (!common)
     return false;
-  }
+  struct kn_heap *heap = KN_CONTAINER_OF(common, struct kn_heap, common);
+  struct kn_mutator *mut = m;
   size_t block_size = (size_t)kn_option(heap->common.opts, "block-size");
   if (block_size & (block_size - 1))
     return fail_create(opts, heap, mut, "block-size must be a power of two");

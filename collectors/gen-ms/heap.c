@@ -62,26 +62,19 @@ static size_t region_reserve(const struct kn_common *c, size_t page_bytes) {
 
 static bool fail_create(struct kn_heap *heap, struct kn_mutator *mut, struct kn_options *opts,
                         const char *msg) {
-  if (opts)
-    kn_options_fail(opts, "%s", msg);
-  else
-    fprintf(stderr, "kennel: %s\n", msg);
   gm_region_destroy(&heap->region);
-  kn_common_destroy(&heap->common);
-  free(heap);
-  free(mut);
-  return false;
+  return kn_heap_create_failed(&heap->common, mut, opts, "%s", msg);
 }
 
 bool kn_heap_create(struct kn_options *opts, const struct kn_embedder *embedder,
                     struct kn_heap **heap_out, struct kn_mutator **mut_out) {
-  struct kn_heap *heap = calloc(1, sizeof *heap);
-  struct kn_mutator *mut = calloc(1, sizeof *mut);
-  if (!heap || !mut || !kn_common_init(&heap->common, opts, embedder)) {
-    free(heap);
-    free(mut);
+  void *m;
+  struct kn_common *common =
+      kn_heap_alloc(sizeof(struct kn_heap), sizeof(struct kn_mutator), opts, embedder, &m);
+  if (!common)
     return false;
-  }
+  struct kn_heap *heap = KN_CONTAINER_OF(common, struct kn_heap, common);
+  struct kn_mutator *mut = m;
   struct kn_common *c = &heap->common;
   size_t page_bytes = (size_t)kn_option(c->opts, "page-size");
   if (page_bytes & (page_bytes - 1))

@@ -213,26 +213,41 @@ static void forward_edges_atomic(struct kn_edge_sink *sink, void ***slots, size_
 
 /* ---- The trace ----------------------------------------------------------- */
 
-/* Each worker starts with its share of the roots: worker 0 the heap's,
- * and the mutators are dealt out in turn. */
+/* Every worker's state is reset before the trace, since a helper that
+ * does not join it (see tracer.h) must report nothing. */
+static void reset_workers(struct kn_heap *heap, bool atomic) {
+  for (unsigned i = 0; i < kn_tracer_worker_count(heap->tracer); i++) {
+    struct pcc_worker *w = &heap->workers[i];
+    w->heap = heap;
+    w->tracer = kn_tracer_worker(heap->tracer, i);
+    w->atomic = atomic;
+    w->copied_bytes = w->traced = 0;
+    w->block = w->last_block = NULL;
+    w->alloc = w->limit = 0;
+    w->tracer->data = w;
+    kn_sink_init(&w->sink, w->atomic ? forward_edges_atomic : forward_edges_serial);
+  }
+  heap->next_root_task = 0;
+}
+
+/* The roots are shared out by claiming: task 0 is the heap's own roots,
+ * task k the k-th mutator's. */
 static void start_worker(struct kn_trace_worker *tw, void *arg) {
   struct kn_heap *heap = arg;
-  struct pcc_worker *w = &heap->workers[tw->id];
-  unsigned n = kn_tracer_worker_count(heap->tracer);
-  w->heap = heap;
-  w->tracer = tw;
-  w->atomic = heap->atomic_forwarding;
-  w->copied_bytes = w->traced = 0;
-  w->block = w->last_block = NULL;
-  w->alloc = w->limit = 0;
-  tw->data = w;
-  kn_sink_init(&w->sink, w->atomic ? forward_edges_atomic : forward_edges_serial);
-  if (tw->id == 0)
-    kn_trace_global_roots(&heap->common, &w->sink);
-  unsigned i = 0;
-  for (struct kn_mutator_entry *e = kn_mutators_first(&heap->mutators); e; e = e->next, i++)
-    if (i % n == tw->id)
-      kn_trace_mutator_roots(&e->base->fast, &e->base->roots, &w->sink);
+  struct pcc_worker *w = tw->data;
+  unsigned tasks = 1 + (unsigned)heap->mutators.count; /* the world is stopped */
+  struct kn_mutator_entry *e = kn_mutators_first(&heap->mutators);
+  unsigned at = 1; /* the task number of e */
+  unsigned task;
+  while ((task = kn_tracer_claim(&heap->next_root_task, tasks)) < tasks) {
+    if (task == 0) {
+      kn_trace_global_roots(&heap->common, &w->sink);
+      continue;
+    }
+    for (; at < task; at++)
+      e = e->next;
+    kn_trace_mutator_roots(&e->base->fast, &e->base->roots, &w->sink);
+  }
 }
 
 /* An object's edges join the worker's batch; the batch is forwarded when
@@ -250,8 +265,18 @@ static void flush_one(struct kn_trace_worker *tw, void *arg) {
   kn_edges_flush(&w->sink.edges);
 }
 
-size_t pcc_evacuate(struct kn_heap *heap) {
-  kn_tracer_run(heap->tracer, start_worker, trace_one, flush_one, heap);
+/* Helpers only pay off when there is enough to evacuate: waking them
+ * costs more than a small trace, and alone worker 0 forwards without
+ * compare-and-swap. */
+static unsigned workers_for(const struct kn_heap *heap, size_t from_bytes) {
+  size_t to_trace = from_bytes + heap->large.bytes;
+  return to_trace < heap->parallel_threshold ? 1 : kn_tracer_worker_count(heap->tracer);
+}
+
+size_t pcc_evacuate(struct kn_heap *heap, size_t from_bytes) {
+  unsigned workers = workers_for(heap, from_bytes);
+  reset_workers(heap, workers > 1 || heap->always_atomic);
+  kn_tracer_run(heap->tracer, workers, start_worker, trace_one, flush_one, heap);
   size_t copied = 0;
   for (unsigned i = 0; i < kn_tracer_worker_count(heap->tracer); i++) {
     retire_copy_block(&heap->workers[i]);

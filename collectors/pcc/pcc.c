@@ -36,6 +36,8 @@ static const char *const forwarding_choices[] = {"auto", "atomic", NULL};
 const struct kn_option_spec kn_collector_options[] = {
   {"forwarding", KN_OPT_CHOICE, PCC_FORWARDING_AUTO, 0, 1, forwarding_choices,
    "auto: compare-and-swap only with several GC threads; atomic: always (to measure it)"},
+  {"parallel-threshold", KN_OPT_SIZE, 2.0 * 1024 * 1024, 0, 1024.0 * 1024 * 1024 * 1024, NULL,
+   "a collection with less than this to evacuate traces on one thread"},
   {NULL, 0, 0, 0, 0, NULL, NULL},
 };
 
@@ -66,13 +68,13 @@ static void init_mutator(struct kn_heap *heap, struct kn_mutator *mut) {
 
 bool kn_heap_create(struct kn_options *opts, const struct kn_embedder *embedder,
                     struct kn_heap **heap_out, struct kn_mutator **mut_out) {
-  struct kn_heap *heap = calloc(1, sizeof *heap);
-  struct kn_mutator *mut = calloc(1, sizeof *mut);
-  if (!heap || !mut || !kn_common_init(&heap->common, opts, embedder)) {
-    free(heap);
-    free(mut);
+  void *m;
+  struct kn_common *common =
+      kn_heap_alloc(sizeof(struct kn_heap), sizeof(struct kn_mutator), opts, embedder, &m);
+  if (!common)
     return false;
-  }
+  struct kn_heap *heap = KN_CONTAINER_OF(common, struct kn_heap, common);
+  struct kn_mutator *mut = m;
   unsigned parallelism = (unsigned)kn_option(heap->common.opts, "parallelism");
   unsigned nworkers = kn_tracer_workers_for(parallelism);
   heap->tracer = kn_tracer_create(nworkers);
@@ -80,20 +82,16 @@ bool kn_heap_create(struct kn_options *opts, const struct kn_embedder *embedder,
   if (!heap->workers) {
     if (heap->tracer)
       kn_tracer_destroy(heap->tracer);
-    if (opts)
-      kn_options_fail(opts, "pcc: out of memory for %u GC workers", nworkers);
-    kn_common_destroy(&heap->common);
-    free(heap);
-    free(mut);
-    return false;
+    return kn_heap_create_failed(common, mut, opts, "pcc: out of memory for %u GC workers",
+                                 nworkers);
   }
   pthread_mutex_init(&heap->lock, NULL);
   pcc_blocks_init(&heap->blocks);
   kn_large_space_init(&heap->large);
   kn_mutators_init(&heap->mutators);
   heap->capacity = blocks_for_budget(heap->common.heap_size);
-  heap->atomic_forwarding = kn_tracer_worker_count(heap->tracer) > 1 ||
-                            kn_option(heap->common.opts, "forwarding") == PCC_FORWARDING_ATOMIC;
+  heap->always_atomic = kn_option(heap->common.opts, "forwarding") == PCC_FORWARDING_ATOMIC;
+  heap->parallel_threshold = (size_t)kn_option(heap->common.opts, "parallel-threshold");
   heap->first = mut;
   init_mutator(heap, mut);
   kn_stats_heap_resized(&heap->common, 0, pcc_footprint(heap));
@@ -378,8 +376,9 @@ static void collect_stopped(struct kn_heap *heap) {
   kn_stats_count_allocation(c, retire_all_mutators(heap));
 
   heap->npartial = 0; /* they are from-space now */
+  size_t from_bytes = heap->blocks.nused * PCC_BLOCK_SIZE;
   struct pcc_block *from = pcc_blocks_begin_evacuation(&heap->blocks);
-  size_t live_small = pcc_evacuate(heap);
+  size_t live_small = pcc_evacuate(heap, from_bytes);
   keep_partial_blocks(heap);
   kn_large_space_sweep(&heap->large);
   pcc_blocks_end_evacuation(&heap->blocks, from);
@@ -404,7 +403,7 @@ static void collect_stopped(struct kn_heap *heap) {
   };
   kn_report_add_counter(&report, "large-objects", heap->large.count);
   kn_report_add_counter(&report, "blocks-used", heap->blocks.nused);
-  kn_report_add_counter(&report, "gc-threads", nworkers);
+  kn_report_add_counter(&report, "gc-threads", kn_tracer_joined(heap->tracer));
   kn_report_add_counter(&report, "objects-stolen", stolen);
   kn_collection_end(c, &report);
   kn_stats_add_counter(c, "objects-stolen", stolen);

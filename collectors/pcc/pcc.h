@@ -31,7 +31,9 @@ struct kn_heap {
   struct kn_mutator_registry mutators;
   struct kn_tracer *tracer;
   struct pcc_worker *workers;   /* one per tracer worker */
-  bool atomic_forwarding;       /* several workers (or forwarding=atomic) */
+  bool always_atomic;           /* forwarding=atomic */
+  size_t parallel_threshold;    /* option parallel-threshold */
+  unsigned next_root_task;      /* during a trace: roots claimed so far */
   /* Survivor blocks the last collection left partly filled: mutators
    * continue them before taking fresh blocks.  Used blocks all. */
   struct pcc_block *partial[KN_MAX_TRACE_WORKERS];
@@ -67,7 +69,7 @@ struct pcc_worker {
 
 /* Evacuates everything reachable from the roots of the heap and of every
  * mutator, with the world stopped; returns the bytes copied. */
-size_t pcc_evacuate(struct kn_heap *heap);
+size_t pcc_evacuate(struct kn_heap *heap, size_t from_bytes);
 
 /* Returns the number of problems in the heap, with the world stopped and
  * every mutator's block retired. */

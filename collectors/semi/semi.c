@@ -113,26 +113,22 @@ static size_t heap_footprint(struct kn_heap *heap) {
 
 bool kn_heap_create(struct kn_options *opts, const struct kn_embedder *embedder,
                     struct kn_heap **heap_out, struct kn_mutator **mut_out) {
-  struct kn_heap *heap = calloc(1, sizeof *heap);
-  struct kn_mutator *mut = calloc(1, sizeof *mut);
-  if (!heap || !mut || !kn_common_init(&heap->common, opts, embedder)) {
-    free(heap);
-    free(mut);
+  void *m;
+  struct kn_common *common =
+      kn_heap_alloc(sizeof(struct kn_heap), sizeof(struct kn_mutator), opts, embedder, &m);
+  if (!common)
     return false;
-  }
+  struct kn_heap *heap = KN_CONTAINER_OF(common, struct kn_heap, common);
+  struct kn_mutator *mut = m;
   struct semi_space *s = &heap->space;
   s->reserve = half_reserve(&heap->common);
   s->halves[0] = reserve_half(s->reserve);
   s->halves[1] = reserve_half(s->reserve);
   if (!s->halves[0] || !s->halves[1]) {
-    if (opts)
-      kn_options_fail(opts, "semi: cannot reserve two halves of %zu bytes", s->reserve);
     if (s->halves[0])
       munmap(s->halves[0], s->reserve);
-    kn_common_destroy(&heap->common);
-    free(heap);
-    free(mut);
-    return false;
+    return kn_heap_create_failed(common, mut, opts,
+                                 "semi: cannot reserve two halves of %zu bytes", s->reserve);
   }
   s->capacity = heap->common.heap_size / 2 & ~(size_t)(KN_GRANULE - 1);
   if (s->capacity > s->reserve)

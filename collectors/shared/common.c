@@ -42,6 +42,40 @@ bool kn_common_init(struct kn_common *c, struct kn_options *opts,
   return true;
 }
 
+struct kn_common *kn_heap_alloc(size_t heap_bytes, size_t mutator_bytes,
+                                struct kn_options *opts, const struct kn_embedder *embedder,
+                                void **mutator_out) {
+  struct kn_common *c = calloc(1, heap_bytes);
+  void *mutator = calloc(1, mutator_bytes);
+  if (!c || !mutator) {
+    free(c);
+    free(mutator);
+    init_failed(opts, "kn_heap_create: out of memory");
+    return NULL;
+  }
+  if (!kn_common_init(c, opts, embedder)) {
+    free(c);
+    free(mutator);
+    return NULL;
+  }
+  *mutator_out = mutator;
+  return c;
+}
+
+bool kn_heap_create_failed(struct kn_common *c, void *mutator, struct kn_options *opts,
+                           const char *fmt, ...) {
+  char msg[256];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  init_failed(opts, msg);
+  kn_common_destroy(c);
+  free(c);
+  free(mutator);
+  return false;
+}
+
 void kn_common_destroy(struct kn_common *c) {
   kn_options_destroy(c->opts);
   free(c->roots.slots);

@@ -102,6 +102,20 @@ struct kn_common {
 bool kn_common_init(struct kn_common *c, struct kn_options *opts,
                     const struct kn_embedder *embedder);
 void kn_common_destroy(struct kn_common *c);
+
+/* The first step of every collector's kn_heap_create: a zeroed heap of
+ * `heap_bytes` (struct kn_common first) and a zeroed first mutator of
+ * `mutator_bytes`, the common part initialized.  NULL on failure, with
+ * the reason in opts (or on stderr when opts is NULL) and nothing left
+ * allocated. */
+struct kn_common *kn_heap_alloc(size_t heap_bytes, size_t mutator_bytes,
+                                struct kn_options *opts, const struct kn_embedder *embedder,
+                                void **mutator_out);
+/* A later step of kn_heap_create failed: records the reason as above,
+ * destroys the common part, frees the heap and the mutator.  The
+ * collector releases what it acquired itself first.  Returns false. */
+bool kn_heap_create_failed(struct kn_common *c, void *mutator, struct kn_options *opts,
+                           const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void kn_set_error(struct kn_common *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

@@ -19,11 +19,17 @@ struct kn_tracer {
   struct kn_trace_worker *workers;
   pthread_t *threads;            /* nworkers - 1 of them */
 
-  /* The pool: threads wait for `generation` to change. */
+  /* The pool: threads wait for `generation` to change.  A helper joins a
+   * trace only while it is open; worker 0 closes it when the trace is
+   * done and waits for the helpers that joined (`running`), never for one
+   * that has not woken yet. */
   pthread_mutex_t pool_lock;
   pthread_cond_t work_ready, work_done;
   uint64_t generation;
-  unsigned finished;
+  unsigned running;
+  unsigned joined;               /* workers of the last trace, worker 0 included */
+  unsigned max_workers;          /* of this trace, worker 0 included */
+  bool open;
   bool shutdown;
   kn_trace_start_fn start;
   kn_trace_object_fn trace;
@@ -202,12 +208,20 @@ static void *worker_thread(void *arg) {
       return NULL;
     }
     seen = t->generation;
+    if (!t->open || t->running + 1 >= t->max_workers) { /* done, or enough workers */
+      pthread_mutex_unlock(&t->pool_lock);
+      continue;
+    }
+    t->running++;
+    t->joined++;
+    /* Counted active before it looks for work: see wait_for_work. */
+    __atomic_fetch_add(&t->active, 1, __ATOMIC_SEQ_CST);
     pthread_mutex_unlock(&t->pool_lock);
 
     run_worker(w);
 
     pthread_mutex_lock(&t->pool_lock);
-    if (++t->finished == t->nworkers - 1)
+    if (--t->running == 0)
       pthread_cond_signal(&t->work_done);
     pthread_mutex_unlock(&t->pool_lock);
   }
@@ -281,28 +295,37 @@ void kn_tracer_destroy(struct kn_tracer *t) {
 
 unsigned kn_tracer_worker_count(const struct kn_tracer *t) { return t->nworkers; }
 
+unsigned kn_tracer_joined(const struct kn_tracer *t) { return t->joined; }
+
 struct kn_trace_worker *kn_tracer_worker(struct kn_tracer *t, unsigned i) {
   return &t->workers[i];
 }
 
-void kn_tracer_run(struct kn_tracer *t, kn_trace_start_fn start, kn_trace_object_fn trace,
-                   kn_trace_flush_fn flush, void *arg) {
+void kn_tracer_run(struct kn_tracer *t, unsigned max_workers, kn_trace_start_fn start,
+                   kn_trace_object_fn trace, kn_trace_flush_fn flush, void *arg) {
   pthread_mutex_lock(&t->pool_lock);
   t->start = start;
   t->trace = trace;
   t->flush = flush;
   t->arg = arg;
-  t->finished = 0;
-  __atomic_store_n(&t->active, t->nworkers, __ATOMIC_SEQ_CST);
+  for (unsigned i = 1; i < t->nworkers; i++)
+    t->workers[i].cpu_ns = 0;
+  __atomic_store_n(&t->active, 1, __ATOMIC_SEQ_CST);
   __atomic_store_n(&t->done, 0, __ATOMIC_SEQ_CST);
-  t->generation++;
-  pthread_cond_broadcast(&t->work_ready);
+  t->max_workers = max_workers;
+  t->joined = 1;
+  t->open = max_workers > 1;
+  if (t->open) {
+    t->generation++;
+    pthread_cond_broadcast(&t->work_ready);
+  }
   pthread_mutex_unlock(&t->pool_lock);
 
   run_worker(&t->workers[0]);
 
   pthread_mutex_lock(&t->pool_lock);
-  while (t->finished < t->nworkers - 1)
+  t->open = false;
+  while (t->running > 0)
     pthread_cond_wait(&t->work_done, &t->pool_lock);
   pthread_mutex_unlock(&t->pool_lock);
 }

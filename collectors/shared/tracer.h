@@ -24,7 +24,12 @@
  *
  * The threads are started once, with the tracer, and reused by every
  * kn_tracer_run.  The calling thread is worker 0; with one worker there are
- * no threads at all. */
+ * no threads at all.  A helper thread joins a trace only if it wakes
+ * before worker 0 has finished it: a small trace does not wait for the
+ * scheduler to wake a helper it no longer needs.  So a collector must
+ * not give a helper work of its own at the start (roots dealt by worker
+ * number): the start callback takes shared work by claiming it
+ * (kn_tracer_claim), and a helper that never joins claims nothing. */
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -88,12 +93,23 @@ unsigned kn_tracer_workers_for(unsigned parallelism);
 struct kn_tracer *kn_tracer_create(unsigned nworkers);
 void kn_tracer_destroy(struct kn_tracer *t);
 unsigned kn_tracer_worker_count(const struct kn_tracer *t);
+/* How many workers took part in the last trace, worker 0 included. */
+unsigned kn_tracer_joined(const struct kn_tracer *t);
 struct kn_trace_worker *kn_tracer_worker(struct kn_tracer *t, unsigned i);
 
-/* Runs one trace on every worker and returns when no grey object is left.
- * `flush` may be NULL. */
-void kn_tracer_run(struct kn_tracer *t, kn_trace_start_fn start, kn_trace_object_fn trace,
-                   kn_trace_flush_fn flush, void *arg);
+/* Runs one trace on worker 0 and the helpers that join it (none if
+ * `max_workers` is 1), and returns when no grey object is left.  `flush`
+ * may be NULL. */
+void kn_tracer_run(struct kn_tracer *t, unsigned max_workers, kn_trace_start_fn start,
+                   kn_trace_object_fn trace, kn_trace_flush_fn flush, void *arg);
+
+/* For start callbacks: the next of `count` shared start tasks (such as
+ * the mutators whose roots must be traced), or `count` when all are
+ * taken.  *next starts at 0 for each trace. */
+static inline unsigned kn_tracer_claim(unsigned *next, unsigned count) {
+  unsigned i = __atomic_fetch_add(next, 1, __ATOMIC_RELAXED);
+  return i < count ? i : count;
+}
 
 /* Out of line: moves objects to the shared deque. */
 void kn_tracer_publish(struct kn_trace_worker *w, size_t n);

@@ -4,7 +4,9 @@
  * then, for a function that keeps its locals on the stack, the rest of its
  * slots, then the slot that holds the current scope record.  Every
  * temporary that must outlive an allocation is pushed there too, and read
- * back from its slot after the allocation (which may have moved it). */
+ * back from its slot after the allocation (which may have moved it).
+ *
+ * Reading and writing properties (`obj.name`, `obj[key]`) is property.c. */
 
 #include <math.h>
 #include <stdio.h>
@@ -34,15 +36,6 @@ static Value env_at(struct frame *fr, unsigned depth) {
   while (depth--)
     e = as_env(e)->parent;
   return e;
-}
-
-static const char *atom_text(Value atom, char *buf, size_t size) {
-  struct js_string *s = as_string(atom);
-  size_t n = s->length < size - 1 ? s->length : size - 1;
-  for (size_t i = 0; i < n; i++)
-    buf[i] = s->units[i] < 128 ? (char)s->units[i] : '?';
-  buf[n] = 0;
-  return buf;
 }
 
 static Value read_ref(struct frame *fr, const struct node *n) {
@@ -198,142 +191,6 @@ static int compound_op(int assign_op) {
   case TOK_SHR_ASSIGN: return TOK_SHR;
   default: return TOK_USHR;
   }
-}
-
-/* ---- Properties ------------------------------------------------------------ */
-
-static void describe_key(Value key, char *buf, size_t size) {
-  if (is_flat_string(key))
-    atom_text(key, buf, size);
-  else if (is_number(key))
-    format_number(num_val(key), buf);
-  else
-    snprintf(buf, size, "?");
-}
-
-static void __attribute__((noreturn)) nullish_error(Value obj, Value key) {
-  char name[128];
-  describe_key(key, name, sizeof name);
-  js_error_at(vm_current_node, "TypeError", "Cannot read properties of %s (reading '%s')",
-              obj == JS_NULL ? "null" : "undefined", name);
-}
-
-Value get_property(Value *obj, Value key) {
-  Value o = *obj;
-  if (is_object(o))
-    return object_get(o, key);
-  if (is_array(o)) {
-    if (key == vm.atoms[A_LENGTH])
-      return make_number((double)as_array(o)->length);
-    return builtin_method(o, key);
-  }
-  if (is_string(o)) {
-    if (key == vm.atoms[A_LENGTH])
-      return make_smi((int32_t)string_length(o));
-    flatten(obj); /* the method's `this` */
-    return builtin_method(*obj, key);
-  }
-  if (is_function(o)) {
-    if (key == vm.atoms[A_PROTOTYPE] && as_function(o)->code)
-      return function_prototype(obj);
-    return JS_UNDEFINED;
-  }
-  if (o == JS_UNDEFINED || o == JS_NULL)
-    nullish_error(o, key);
-  return JS_UNDEFINED;
-}
-
-void set_property(Value *obj, Value key, Value *val) {
-  Value o = *obj;
-  if (is_object(o)) {
-    Value *k = push(key);
-    object_set(obj, k, val);
-    pop();
-  } else if (is_array(o)) {
-    if (key == vm.atoms[A_LENGTH]) {
-      double d = to_number(*val);
-      if (d != trunc(d) || d < 0 || d > 4294967295.0)
-        js_error_at(vm_current_node, "RangeError", "Invalid array length");
-      array_set_length(obj, (int64_t)d);
-    }
-  } else if (is_function(o)) {
-    if (key == vm.atoms[A_PROTOTYPE] && as_function(o)->code) {
-      store(as_function(o), &as_function(o)->prototype, *val);
-      as_function(o)->instance_shape = JS_UNDEFINED;
-    }
-  } else if (o == JS_UNDEFINED || o == JS_NULL) {
-    char name[128];
-    describe_key(key, name, sizeof name);
-    js_error_at(vm_current_node, "TypeError", "Cannot set properties of %s (setting '%s')",
-                o == JS_NULL ? "null" : "undefined", name);
-  }
-}
-
-/* The property key of a rooted value: an array index or an interned name. */
-static bool array_index(Value key, int64_t *index) {
-  if (is_flat_string(key)) {
-    /* "0", "17": canonical decimal integers name elements too */
-    struct js_string *s = as_string(key);
-    if (s->length == 0 || s->length > 9 || (s->units[0] == '0' && s->length > 1))
-      return false;
-    int64_t v = 0;
-    for (uint32_t i = 0; i < s->length; i++) {
-      if (s->units[i] < '0' || s->units[i] > '9')
-        return false;
-      v = v * 10 + (s->units[i] - '0');
-    }
-    *index = v;
-    return true;
-  }
-  if (is_smi(key)) {
-    *index = smi_val(key);
-    return true;
-  }
-  if (is_double(key)) {
-    double d = double_val(key);
-    if (d == trunc(d) && fabs(d) < 9e15) {
-      *index = (int64_t)d;
-      return true;
-    }
-  }
-  return false;
-}
-
-static Value key_atom(Value *key) {
-  if (has_tag(*key, TAG_ISTRING))
-    return *key;
-  *key = to_string(key);
-  return intern_value(key);
-}
-
-Value get_element(Value *obj, Value *key) {
-  int64_t i;
-  if (is_array(*obj) && array_index(*key, &i))
-    return array_get(*obj, i);
-  if (is_string(*obj) && array_index(*key, &i)) {
-    flatten(obj);
-    if (i < 0 || i >= as_string(*obj)->length)
-      return JS_UNDEFINED;
-    return char_string(as_string(*obj)->units[i]);
-  }
-  if (*obj == JS_UNDEFINED || *obj == JS_NULL)
-    nullish_error(*obj, *key);
-  Value k = key_atom(key);
-  return get_property(obj, k);
-}
-
-void set_element(Value *obj, Value *key, Value *val) {
-  int64_t i;
-  if (is_array(*obj) && array_index(*key, &i)) {
-    array_set(obj, i, val);
-    return;
-  }
-  if (*obj == JS_UNDEFINED || *obj == JS_NULL) {
-    set_property(obj, vm.atoms[A_EMPTY], val);
-    return;
-  }
-  Value k = key_atom(key);
-  set_property(obj, k, val);
 }
 
 /* ---- Calls ------------------------------------------------------------------- */

@@ -208,6 +208,12 @@ extern const struct node *vm_current_node;
 
 void *vm_alloc(size_t size, unsigned kind, unsigned tag);
 Value alloc_values(size_t n, unsigned kind);
+/* Outside the kennel heap: makes room for `need` items in `items`, a
+ * malloc'ed array of *cap items of `size` bytes (NULL when *cap is 0), by
+ * doubling *cap (from `first`) until they fit, and returns the moved array.
+ * Running out of memory is fatal: "out of memory WHAT". */
+void *grow_array(void *items, size_t size, size_t *cap, size_t need, size_t first,
+                 const char *what);
 
 /* ---- Numbers and strings (value.c) ------------------------------------- */
 
@@ -224,6 +230,9 @@ int string_compare(Value a, Value b);
 /* The flat form of the string in a rooted slot (stored back in the slot). */
 Value flatten(Value *slot);
 uint32_t string_length(Value s);
+/* A flat string (a name) as C text for a message: cut to `size`, '?' for
+ * units outside ASCII.  Returns buf. */
+const char *atom_text(Value atom, char *buf, size_t size);
 /* The units of any string without allocating on the heap: a flat
  * string's own, or a copy in `tmp` (ubuf_free it) for a rope. */
 const uint16_t *string_units(Value s, struct ubuf *tmp);
@@ -279,6 +288,9 @@ size_t object_count(Value obj);
 /* Puts integer-like keys first, ascending, as JavaScript lists them;
  * false if none (keys[] stays in slot order). */
 bool order_keys(Value *keys, size_t n);
+/* The array index a flat string names: a canonical decimal integer ("0",
+ * "17", not "017") of at most nine digits. */
+bool index_key(Value key, uint32_t *out);
 Value object_key_at(Value obj, size_t i);
 Value object_value_at(Value obj, size_t i);
 
@@ -297,7 +309,7 @@ struct node *parse_program(const char *file, const char *src, size_t len);
 void resolve_program(struct node *program);
 size_t add_const(Value v);
 
-/* ---- Running (interp.c, builtins.c, json.c) ---------------------------- */
+/* ---- Running (interp.c, property.c, builtins.c, json.c) ---------------- */
 
 void run_program(struct node *program);
 Value call_value(size_t base, int argc);   /* stack[base] = fn, [base+1] = this */

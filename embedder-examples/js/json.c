@@ -363,12 +363,9 @@ static void enter(struct json_printer *pr, Value v) {
     }
   if (c_stack_low())
     js_error_at(vm_current_node, "RangeError", "JSON.stringify: nesting too deep");
-  if (pr->depth == pr->cap) {
-    pr->cap = pr->cap ? pr->cap * 2 : 64;
-    pr->ancestors = realloc(pr->ancestors, pr->cap * sizeof *pr->ancestors);
-    if (!pr->ancestors)
-      js_fatal("out of memory in JSON.stringify");
-  }
+  if (pr->depth == pr->cap)
+    pr->ancestors = grow_array(pr->ancestors, sizeof *pr->ancestors, &pr->cap, pr->depth + 1,
+                               64, "in JSON.stringify");
   pr->ancestors[pr->depth++] = v;
 }
 

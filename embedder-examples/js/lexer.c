@@ -107,12 +107,8 @@ struct u16buf {
 };
 
 static void u16_add(struct u16buf *b, uint16_t c) {
-  if (b->len == b->cap) {
-    b->cap = b->cap ? b->cap * 2 : 16;
-    b->u = realloc(b->u, b->cap * sizeof *b->u);
-    if (!b->u)
-      js_fatal("out of memory reading the program");
-  }
+  if (b->len == b->cap)
+    b->u = grow_array(b->u, sizeof *b->u, &b->cap, b->len + 1, 16, "reading the program");
   b->u[b->len++] = c;
 }
 

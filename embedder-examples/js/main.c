@@ -139,12 +139,9 @@ static bool out_of_memory(struct kn_heap *heap, size_t request, void *data) {
 }
 
 size_t add_const(Value v) {
-  if (vm.nconsts == vm.consts_cap) {
-    vm.consts_cap = vm.consts_cap ? vm.consts_cap * 2 : 256;
-    vm.consts = realloc(vm.consts, vm.consts_cap * sizeof *vm.consts);
-    if (!vm.consts)
-      js_fatal("out of memory");
-  }
+  if (vm.nconsts == vm.consts_cap)
+    vm.consts = grow_array(vm.consts, sizeof *vm.consts, &vm.consts_cap, vm.nconsts + 1, 256,
+                           "for the program's literals");
   vm.consts[vm.nconsts] = v;
   return vm.nconsts++;
 }

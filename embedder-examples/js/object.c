@@ -460,7 +460,7 @@ void objects_init(void) {
 
 /* ---- Property order ------------------------------------------------------- */
 
-static bool index_key(Value key, uint32_t *out) {
+bool index_key(Value key, uint32_t *out) {
   struct js_string *s = as_string(key);
   if (s->length == 0 || s->length > 9 || (s->units[0] == '0' && s->length > 1))
     return false;

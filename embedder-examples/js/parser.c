@@ -73,16 +73,14 @@ static struct node *new_node(struct parser *p, enum node_type type, const struct
 
 struct node_list {
   struct node **items;
-  int n, cap;
+  int n;
+  size_t cap;
 };
 
 static void list_add(struct node_list *l, struct node *n) {
-  if (l->n == l->cap) {
-    l->cap = l->cap ? l->cap * 2 : 4;
-    l->items = realloc(l->items, (size_t)l->cap * sizeof *l->items);
-    if (!l->items)
-      js_fatal("out of memory parsing the program");
-  }
+  if ((size_t)l->n == l->cap)
+    l->items = grow_array(l->items, sizeof *l->items, &l->cap, (size_t)l->n + 1, 4,
+                          "parsing the program");
   l->items[l->n++] = n;
 }
 
@@ -122,6 +120,7 @@ static struct node *parse_object_literal(struct parser *p, const struct token_in
   struct node *n = new_node(p, N_OBJECT, at);
   struct node_list l = {0};
   uint32_t *keys = NULL;
+  size_t keys_cap = 0;
   while (p->tok.type != TOK_RBRACE) {
     uint32_t key;
     if (p->tok.type == TOK_STR || is_name_token(p->tok.type)) {
@@ -138,9 +137,8 @@ static struct node *parse_object_literal(struct parser *p, const struct token_in
     }
     advance(p);
     expect(p, TOK_COLON);
-    keys = realloc(keys, (size_t)(l.n + 1) * sizeof *keys);
-    if (!keys)
-      js_fatal("out of memory parsing the program");
+    if ((size_t)l.n == keys_cap)
+      keys = grow_array(keys, sizeof *keys, &keys_cap, (size_t)l.n + 1, 4, "parsing the program");
     keys[l.n] = key;
     list_add(&l, parse_assignment(p));
     if (!accept(p, TOK_COMMA))
@@ -545,13 +543,14 @@ static struct node *parse_function(struct parser *p, bool declaration) {
     syntax_error(p->lx.file, p->tok.line, p->tok.col, "function declaration needs a name");
   }
   expect(p, TOK_LPAREN);
+  size_t params_cap = 0;
   while (p->tok.type != TOK_RPAREN) {
     if (p->tok.type != TOK_IDENT)
       syntax_error(p->lx.file, p->tok.line, p->tok.col, "expected a parameter name, found %s",
                    token_name(p->tok.type));
-    f->params = realloc(f->params, (size_t)(f->nparams + 1) * sizeof *f->params);
-    if (!f->params)
-      js_fatal("out of memory parsing the program");
+    if ((size_t)f->nparams == params_cap)
+      f->params = grow_array(f->params, sizeof *f->params, &params_cap, (size_t)f->nparams + 1,
+                             4, "parsing the program");
     f->params[f->nparams++] = atom_of(&p->tok);
     advance(p);
     if (!accept(p, TOK_COMMA))

@@ -27,7 +27,9 @@ struct scope {
   struct scope *home;      /* where this scope's slots come from */
   int *slot_counter;
   struct binding *names;
-  int count, cap;
+  int count;
+  size_t cap;
+  size_t hoisted_cap;      /* of func->hoisted, in a function's own scope */
 };
 
 static Value atom_value(uint32_t atom) { return vm.consts[atom]; }
@@ -37,12 +39,13 @@ static uint32_t global_index(uint32_t atom) {
     if (atom_value(vm.global_atoms[i]) == atom_value(atom))
       return (uint32_t)i;
   if (vm.nglobals == vm.globals_cap) {
-    vm.globals_cap = vm.globals_cap ? vm.globals_cap * 2 : 64;
-    vm.globals = realloc(vm.globals, vm.globals_cap * sizeof *vm.globals);
-    vm.global_defined = realloc(vm.global_defined, vm.globals_cap);
-    vm.global_atoms = realloc(vm.global_atoms, vm.globals_cap * sizeof *vm.global_atoms);
-    if (!vm.globals || !vm.global_defined || !vm.global_atoms)
-      js_fatal("out of memory resolving the program");
+    /* three parallel arrays share vm.globals_cap: grow each from its old value */
+    size_t need = vm.nglobals + 1, defined_cap = vm.globals_cap, atoms_cap = vm.globals_cap;
+    const char *what = "resolving the program";
+    vm.global_defined = grow_array(vm.global_defined, 1, &defined_cap, need, 64, what);
+    vm.global_atoms = grow_array(vm.global_atoms, sizeof *vm.global_atoms, &atoms_cap, need, 64,
+                                 what);
+    vm.globals = grow_array(vm.globals, sizeof *vm.globals, &vm.globals_cap, need, 64, what);
   }
   vm.globals[vm.nglobals] = JS_UNDEFINED;
   vm.global_defined[vm.nglobals] = 0;
@@ -68,12 +71,9 @@ static struct binding *declare(struct scope *s, uint32_t atom, bool is_const) {
   struct binding *b = find_local(s, atom);
   if (b)
     return b;
-  if (s->count == s->cap) {
-    s->cap = s->cap ? s->cap * 2 : 8;
-    s->names = realloc(s->names, (size_t)s->cap * sizeof *s->names);
-    if (!s->names)
-      js_fatal("out of memory resolving the program");
-  }
+  if ((size_t)s->count == s->cap)
+    s->names = grow_array(s->names, sizeof *s->names, &s->cap, (size_t)s->count + 1, 8,
+                          "resolving the program");
   b = &s->names[s->count++];
   b->atom = atom;
   b->ref.is_const = is_const;
@@ -128,10 +128,10 @@ static void hoist(struct scope *fs, struct node *n) {
     break;
   case N_FUNCDECL:
     declare(fs, (uint32_t)n->cidx, false);
-    fs->func->hoisted = realloc(fs->func->hoisted,
-                                (size_t)(fs->func->nhoisted + 1) * sizeof *fs->func->hoisted);
-    if (!fs->func->hoisted)
-      js_fatal("out of memory resolving the program");
+    if ((size_t)fs->func->nhoisted == fs->hoisted_cap)
+      fs->func->hoisted = grow_array(fs->func->hoisted, sizeof *fs->func->hoisted,
+                                     &fs->hoisted_cap, (size_t)fs->func->nhoisted + 1, 4,
+                                     "resolving the program");
     fs->func->hoisted[fs->func->nhoisted++] = n;
     break;
   case N_BLOCK:

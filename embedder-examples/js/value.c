@@ -163,13 +163,20 @@ uint32_t string_length(Value s) {
   return is_rope(s) ? as_rope(s)->length : as_string(s)->length;
 }
 
+const char *atom_text(Value atom, char *buf, size_t size) {
+  struct js_string *s = as_string(atom);
+  size_t n = s->length < size - 1 ? s->length : size - 1;
+  for (size_t i = 0; i < n; i++)
+    buf[i] = s->units[i] < 128 ? (char)s->units[i] : '?';
+  buf[n] = 0;
+  return buf;
+}
+
 /* Copies the units of a rope into dst (its length), right to left, with an
  * explicit stack: ropes may be millions of levels deep. */
 static void rope_copy(Value rope, uint16_t *dst) {
-  size_t pos = as_rope(rope)->length, depth = 0, cap = 64;
-  Value *stack = malloc(cap * sizeof *stack);
-  if (!stack)
-    js_fatal("out of memory flattening a string");
+  size_t pos = as_rope(rope)->length, depth = 0, cap = 0;
+  Value *stack = grow_array(NULL, sizeof *stack, &cap, 1, 64, "flattening a string");
   stack[depth++] = rope;
   while (depth) {
     Value v = stack[--depth];
@@ -182,12 +189,8 @@ static void rope_copy(Value rope, uint16_t *dst) {
         memcpy(dst + pos, s->units, s->length * sizeof(uint16_t));
       continue;
     }
-    if (depth + 2 > cap) {
-      cap *= 2;
-      stack = realloc(stack, cap * sizeof *stack);
-      if (!stack)
-        js_fatal("out of memory flattening a string");
-    }
+    if (depth + 2 > cap)
+      stack = grow_array(stack, sizeof *stack, &cap, depth + 2, 64, "flattening a string");
     stack[depth++] = as_rope(v)->left;
     stack[depth++] = as_rope(v)->right; /* popped first: fills the end */
   }
@@ -236,18 +239,26 @@ Value string_concat(Value *a, Value *b) {
   return r;
 }
 
-/* ---- A UTF-16 buffer outside the heap ------------------------------------ */
+/* ---- Growable arrays and a UTF-16 buffer outside the heap ----------------- */
+
+void *grow_array(void *items, size_t size, size_t *cap, size_t need, size_t first,
+                 const char *what) {
+  size_t n = *cap > 0 ? *cap : first > 0 ? first : 1;
+  while (n < need && n <= SIZE_MAX / 2)
+    n *= 2;
+  if (n < need || n > SIZE_MAX / size)
+    js_fatal("out of memory %s (%zu items)", what, need);
+  items = realloc(items, n * size);
+  if (!items)
+    js_fatal("out of memory %s (%zu items)", what, n);
+  *cap = n;
+  return items;
+}
 
 static void ubuf_reserve(struct ubuf *b, size_t extra) {
   if (b->len + extra <= b->cap)
     return;
-  size_t cap = b->cap ? b->cap : 64;
-  while (cap < b->len + extra)
-    cap *= 2;
-  b->u = realloc(b->u, cap * sizeof *b->u);
-  if (!b->u)
-    js_fatal("out of memory (string buffer of %zu units)", cap);
-  b->cap = cap;
+  b->u = grow_array(b->u, sizeof *b->u, &b->cap, b->len + extra, 64, "for a string buffer");
 }
 
 void ubuf_add(struct ubuf *b, uint16_t c) {
