@@ -252,17 +252,43 @@ __attribute__((noinline)) static void build_document(struct kn_mutator *mut, uin
   }
 }
 
+/* The same data built bottom-up, as a parser that allocates a container
+ * after its elements: pointers run from newer objects to older ones.  The
+ * document being built then shares its first block with the previous
+ * iteration's dead tail, whose pointers lead back into the iteration
+ * before, and so on: the anchor is the live document itself, which no
+ * long-lived block removes. */
+__attribute__((noinline)) static void build_document_bottom_up(struct kn_mutator *mut,
+                                                               uint32_t iteration) {
+  static void *records[KEYS];
+  struct kn_frame frame;
+  kn_frame_push(mut, &frame, records, KEYS);
+  for (uint32_t k = 0; k < KEYS; k++) {
+    void *blob = test_blob(mut, BLOB, k);
+    struct tnode *record = test_node(mut, iteration, 2);
+    test_set(mut, record, 0, ((struct tnode *)symbols)->fields[k]);
+    test_set(mut, record, 1, blob);
+    records[k] = record;
+  }
+  document = test_node(mut, iteration, KEYS);
+  for (uint32_t k = 0; k < KEYS; k++)
+    test_set(mut, document, k, records[k]);
+  kn_frame_pop(mut, &frame);
+  memset(records, 0, sizeof records);
+}
+
 struct cascade_result {
   uint64_t first_blocks, last_blocks, max_blocks, last_persisted, max_rounds;
 };
 
-static struct cascade_result run_cascade(const char *spec, unsigned setup_kind) {
+static struct cascade_result run_cascade_with(const char *spec, unsigned setup_kind,
+                                              void (*build)(struct kn_mutator *, uint32_t)) {
   struct test_heap th = watched_heap(spec);
   CHECK(kn_heap_add_root(th.heap, &symbols));
   CHECK(kn_heap_add_root(th.heap, &document));
   build_setup(th.mut, setup_kind);
   for (uint32_t i = 0; i < ITERATIONS; i++) {
-    build_document(th.mut, i);
+    build(th.mut, i);
     if (i % COLLECT_EVERY == COLLECT_EVERY - 1)
       kn_collect(th.mut, KN_COLLECT_MAJOR);
   }
@@ -289,9 +315,13 @@ static struct cascade_result run_cascade(const char *spec, unsigned setup_kind) 
   return r;
 }
 
+static struct cascade_result run_cascade(const char *spec, unsigned setup_kind) {
+  return run_cascade_with(spec, setup_kind, build_document);
+}
+
 /* About 100 kB per iteration in 64 kB blocks: 100 iterations fill ~150
- * blocks, 20 collections. */
-#define CASCADE_SPEC "block-size=64k,heap-size=64m"
+ * blocks, 20 collections.  Perry's pass unless a case asks for fix B. */
+#define CASCADE_SPEC "block-size=64k,heap-size=64m,persist-reached-only=0"
 
 static void cascade_with_persistence(void) {
   struct cascade_result r = run_cascade(CASCADE_SPEC ",persistence=1,long-lived-blocks=1",
@@ -325,6 +355,36 @@ static void long_lived_hint_needs_its_blocks(void) {
   CHECKF(r.last_blocks >= 100, "live blocks %llu", (unsigned long long)r.last_blocks);
 }
 
+/* Built bottom-up, the cascade runs backwards from the live document:
+ * fix A, given the setup data, does not stop it... */
+static void backward_cascade_defeats_fix_a(void) {
+  struct cascade_result r = run_cascade_with(CASCADE_SPEC ",long-lived-blocks=1",
+                                             KN_ALLOC_LONG_LIVED, build_document_bottom_up);
+  CHECKF(r.last_blocks >= 20 && r.max_rounds >= 10,
+         "no backward cascade: %llu live blocks at the last collection, %llu rounds at most",
+         (unsigned long long)r.last_blocks, (unsigned long long)r.max_rounds);
+}
+
+/* ...and fix B does: one round, over the blocks the roots reach. */
+static void fix_b_stops_the_backward_cascade(void) {
+  struct cascade_result r =
+      run_cascade_with("block-size=64k,heap-size=64m,persist-reached-only=1,long-lived-blocks=1",
+                       KN_ALLOC_LONG_LIVED, build_document_bottom_up);
+  CHECKF(r.max_rounds == 1 && r.max_blocks <= 8,
+         "with fix B: %llu rounds, %llu live blocks at most", (unsigned long long)r.max_rounds,
+         (unsigned long long)r.max_blocks);
+}
+
+/* Fix B alone, without fix A's blocks, stops the forward cascade too. */
+static void fix_b_stops_the_forward_cascade(void) {
+  struct cascade_result r =
+      run_cascade("block-size=64k,heap-size=64m,persist-reached-only=1,long-lived-blocks=0",
+                  KN_ALLOC_TRACED);
+  CHECKF(r.max_rounds == 1 && r.max_blocks <= 8,
+         "with fix B: %llu rounds, %llu live blocks at most", (unsigned long long)r.max_rounds,
+         (unsigned long long)r.max_blocks);
+}
+
 static void trace_nothing(void *obj, unsigned tag, struct kn_edges *edges, void *data) {
   (void)obj, (void)tag, (void)edges, (void)data;
 }
@@ -351,6 +411,9 @@ const struct kn_test_case kn_collector_cases[] = {
   {"block-persist/fix-a-bounds-live-blocks", fix_a_bounds_live_blocks},
   {"block-persist/no-persistence-bounds-live-blocks", no_persistence_bounds_live_blocks},
   {"block-persist/long-lived-hint-needs-its-blocks", long_lived_hint_needs_its_blocks},
+  {"block-persist/backward-cascade-defeats-fix-a", backward_cascade_defeats_fix_a},
+  {"block-persist/fix-b-stops-the-backward-cascade", fix_b_stops_the_backward_cascade},
+  {"block-persist/fix-b-stops-the-forward-cascade", fix_b_stops_the_forward_cascade},
   {"block-persist/block-size-must-be-power-of-two", block_size_must_be_power_of_two},
   {NULL, NULL},
 };

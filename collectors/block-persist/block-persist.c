@@ -39,6 +39,8 @@ const struct kn_option_spec kn_collector_options[] = {
    "arena block size, a power of two"},
   {"persistence", KN_OPT_BOOL, 1, 0, 1, NULL,
    "keep every object of a block that holds a reachable one (Perry's pass)"},
+  {"persist-reached-only", KN_OPT_BOOL, 1, 0, 1, NULL,
+   "fix B: persist only blocks holding an object reached from the roots, in one round"},
   {"long-lived-blocks", KN_OPT_BOOL, 1, 0, 1, NULL,
    "fix A: KN_ALLOC_LONG_LIVED objects get blocks of their own"},
   {"fresh-block-after-gc", KN_OPT_BOOL, 0, 0, 1, NULL,
@@ -86,6 +88,7 @@ static bool fail_create(struct kn_options *opts, struct kn_heap *heap, struct kn
 static void read_config(struct kn_heap *heap) {
   const struct kn_options *o = heap->common.opts;
   heap->config.persistence = kn_option(o, "persistence") != 0;
+  heap->config.persist_reached_only = kn_option(o, "persist-reached-only") != 0;
   heap->config.long_lived_blocks = kn_option(o, "long-lived-blocks") != 0;
   heap->config.fresh_block_after_gc = kn_option(o, "fresh-block-after-gc") != 0;
   heap->config.scan_data_sections = kn_option(o, "scan-data-sections") != 0;

@@ -64,6 +64,7 @@ struct bp_arena {
 /* Options of this collector, read once at heap creation. */
 struct bp_config {
   bool persistence;
+  bool persist_reached_only;  /* fix B */
   bool long_lived_blocks;
   bool fresh_block_after_gc;
   bool scan_data_sections;

@@ -8,9 +8,16 @@
  * stack, whose objects are traced through the embedder's callback.
  *
  * The persistence pass then treats every block holding a marked object as
- * wholly live: it marks every object in it, traces them, and repeats until
- * no further block gains a mark.  Objects marked that way are counted
- * apart, which is how the cascade shows in the statistics. */
+ * wholly live: it marks every object in it and traces them.  Perry's pass
+ * repeats that until no further block gains a mark, and so feeds on
+ * itself: a dead object kept in one block keeps the next block whole, and
+ * so on (the cascade).  Fix B (persist-reached-only=1, the default) runs
+ * one round over the blocks that hold an object reached from the roots,
+ * which are the blocks Perry's reason for persistence concerns: objects
+ * the persisted ones reach are marked, since a kept object's fields must
+ * stay valid, but their blocks are not persisted in turn.  Objects marked
+ * by persistence are counted apart, which is how the cascade shows in the
+ * statistics. */
 
 #include <stdlib.h>
 #include <string.h>
@@ -172,25 +179,32 @@ static void persist_block(struct bp_marker *m, struct bp_block *b) {
   }
 }
 
-/* Repeats until no block that holds a marked object is left unpersisted.
- * Returns the rounds that persisted at least one block. */
-static uint64_t persist_to_fixed_point(struct bp_marker *m) {
+/* Persists every block that holds a marked object and was not persisted
+ * yet, then traces what that marked; false if there was none. */
+static bool persist_round(struct bp_marker *m) {
   struct bp_arena *a = &m->heap->arena;
-  uint64_t rounds = 0;
-  for (;;) {
-    bool any = false;
-    for (uint32_t i = 0; i < a->used; i++) {
-      struct bp_block *b = &a->blocks[i];
-      if (b->state != BP_BLOCK_FREE && b->marked_bytes && !b->persisted) {
-        persist_block(m, b);
-        any = true;
-      }
+  bool any = false;
+  for (uint32_t i = 0; i < a->used; i++) {
+    struct bp_block *b = &a->blocks[i];
+    if (b->state != BP_BLOCK_FREE && b->marked_bytes && !b->persisted) {
+      persist_block(m, b);
+      any = true;
     }
-    if (!any)
-      return rounds;
-    rounds++;
-    drain(m);
   }
+  drain(m);
+  return any;
+}
+
+/* Returns the rounds that persisted at least one block: one at most with
+ * fix B, otherwise as many as it takes to reach the fixed point. */
+static uint64_t persist(struct bp_marker *m) {
+  uint64_t rounds = 0;
+  while (persist_round(m)) {
+    rounds++;
+    if (m->heap->config.persist_reached_only)
+      break;
+  }
+  return rounds;
 }
 
 void bp_marker_init(struct bp_marker *m, struct kn_heap *heap, struct bp_counts *counts) {
@@ -212,7 +226,7 @@ void bp_mark_heap(struct bp_marker *m) {
   m->counts->reached = m->marked;
   m->counts->blocks_before = blocks_with_marks(&heap->arena);
   if (heap->config.persistence)
-    m->counts->rounds = persist_to_fixed_point(m);
+    m->counts->rounds = persist(m);
   /* Kept by persistence: marked in the blocks it persisted, or reached
    * only from objects marked there. */
   m->counts->persisted = m->marked - m->counts->reached;
