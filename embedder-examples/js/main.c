@@ -204,14 +204,10 @@ static char *read_file(const char *path, size_t *len) {
 static void release_run(void) {
   fflush(stdout);
   print_gc_stats();
-  if (vm.heap)
-    kn_heap_destroy(vm.heap);
-  vm.heap = NULL;
-  vm.mut = NULL;
-  vm.program = NULL;
+  kn_heap_destroy(vm.heap);
   cmem_free_all(); /* the syntax tree, the globals, the literals, scratch buffers */
   munmap(vm.stack, VM_STACK_VALUES * sizeof(Value));
-  vm.stack = NULL;
+  vm = (struct vm){.file = vm.file, .exit_status = vm.exit_status}; /* holds nothing now */
 }
 
 static void *interpreter_thread(void *data) {

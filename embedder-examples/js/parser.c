@@ -1,6 +1,8 @@
 /* The parser: recursive descent over the lexer's tokens, precedence climbing
  * for binary operators, automatic semicolon insertion at line breaks, `}`
- * and the end of input.  Names become interned strings in vm.consts. */
+ * and the end of input.  Names become interned strings in vm.consts.
+ * Nodes, lists and token texts are cmem blocks: a syntax error leaves the
+ * partial tree to the run's end, which frees every block (cmem.c). */
 
 #include <math.h>
 #include <stdlib.h>
