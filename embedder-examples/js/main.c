@@ -183,7 +183,6 @@ static char *read_file(const char *path, size_t *len) {
     if (!bigger) {
       free(buf); /* realloc failed: buf is still ours */
       buf = NULL;
-      errno = ENOMEM;
       break;
     }
     buf = bigger;
