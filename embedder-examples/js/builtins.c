@@ -101,9 +101,7 @@ void inspect_value(struct ubuf *b, Value v, int depth) {
       ubuf_add_ascii(b, "[Object]");
       return;
     }
-    Value *keys = malloc(n * sizeof *keys);
-    if (!keys)
-      js_fatal("out of memory printing an object");
+    Value *keys = cmem_alloc(n * sizeof *keys, "printing an object");
     object_keys(v, keys, n);
     bool reordered = order_keys(keys, n);
     ubuf_add_ascii(b, "{ ");
@@ -117,7 +115,7 @@ void inspect_value(struct ubuf *b, Value v, int depth) {
       ubuf_add_ascii(b, ": ");
       inspect_value(b, reordered ? object_get(v, keys[i]) : object_value_at(v, i), depth + 1);
     }
-    free(keys);
+    cmem_free(keys);
     ubuf_add_ascii(b, " }");
   } else {
     ubuf_add_value(b, v);

@@ -15,6 +15,7 @@
 #ifndef JS_H
 #define JS_H
 
+#include <setjmp.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -139,8 +140,11 @@ struct vm {
   Value atoms[ATOM_COUNT];
   uint32_t next_shape_id;
   const char *file;
-  struct node *program;   /* kept for the life of the process */
+  struct node *program;   /* kept until the run ends */
   char *stack_limit;      /* C stack guard */
+  struct cmem_block *cmem; /* every C block the run holds (cmem.c) */
+  jmp_buf *on_error;      /* where every error ends: the run's cleanup */
+  int exit_status;        /* the status the run ends with */
 };
 
 extern struct vm vm;
@@ -198,6 +202,15 @@ void check_c_stack(void);
 
 /* ---- Errors (all fatal: the subset has no exceptions) ------------------- */
 
+/* Every error prints its message, then ends the run with js_exit: a
+ * longjmp to vm.on_error, where the interpreter thread releases the heap,
+ * the syntax tree and every C buffer, and returns the status. */
+enum exit_status {
+  EXIT_JS_ERROR = 1, /* an error in the program */
+  EXIT_USAGE = 2,    /* bad option, unreadable file */
+  EXIT_OOM = 3,      /* heap exhaustion */
+};
+void js_exit(int status) __attribute__((noreturn));
 struct node;
 void js_error_at(const struct node *n, const char *kind, const char *fmt, ...)
     __attribute__((noreturn, format(printf, 3, 4)));
@@ -208,10 +221,17 @@ extern const struct node *vm_current_node;
 
 void *vm_alloc(size_t size, unsigned kind, unsigned tag);
 Value alloc_values(size_t n, unsigned kind);
-/* Outside the kennel heap: makes room for `need` items in `items`, a
- * malloc'ed array of *cap items of `size` bytes (NULL when *cap is 0), by
- * doubling *cap (from `first`) until they fit, and returns the moved array.
+
+/* C memory outside the kennel heap (cmem.c): every block is owned by the
+ * run and freed at its end, error or not, unless cmem_free'd before.
  * Running out of memory is fatal: "out of memory WHAT". */
+void *cmem_alloc(size_t size, const char *what);   /* zeroed */
+void *cmem_resize(void *block, size_t size, const char *what); /* NULL: alloc */
+void cmem_free(void *block);
+void cmem_free_all(void);
+/* Makes room for `need` items in `items`, a cmem array of *cap items of
+ * `size` bytes (NULL when *cap is 0), by doubling *cap (from `first`)
+ * until they fit, and returns the moved array. */
 void *grow_array(void *items, size_t size, size_t *cap, size_t need, size_t first,
                  const char *what);
 
@@ -246,6 +266,8 @@ int32_t to_int32(Value v);
 uint32_t to_uint32(Value v);
 /* Writes a number as JavaScript prints it; returns the length. */
 int format_number(double d, char *buf);
+/* The value of a hexadecimal digit, or -1. */
+int hex_digit(uint32_t c);
 bool js_strict_equal(Value a, Value b);
 bool js_loose_equal(Value a, Value b);
 const char *type_of(Value v);

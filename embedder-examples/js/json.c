@@ -54,16 +54,6 @@ static bool peek_is(struct json_parser *p, uint16_t c) {
 
 static Value parse_value(struct json_parser *p);
 
-static int hex_val(uint16_t c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 /* Decodes a string with escapes into `b`, from just after the quote. */
 static void decode_escaped(struct json_parser *p, struct ubuf *b) {
   for (;;) {
@@ -95,7 +85,7 @@ static void decode_escaped(struct json_parser *p, struct ubuf *b) {
     case 'u': {
       unsigned v = 0;
       for (int i = 1; i <= 4; i++) {
-        int d = p->pos + i < text_length(p) ? hex_val(units(p)[p->pos + i]) : -1;
+        int d = p->pos + i < text_length(p) ? hex_digit(units(p)[p->pos + i]) : -1;
         if (d < 0) {
           p->pos += (size_t)i;
           json_error(p, "bad Unicode escape");
@@ -184,14 +174,12 @@ static Value parse_number(struct json_parser *p) {
   char buf[128];
   size_t len = p->pos - start;
   if (len >= sizeof buf) {
-    char *big = malloc(len + 1);
-    if (!big)
-      js_fatal("out of memory parsing a number");
+    char *big = cmem_alloc(len + 1, "parsing a number");
     for (size_t i = 0; i < len; i++)
       big[i] = (char)units(p)[start + i];
     big[len] = 0;
     double d = strtod(big, NULL);
-    free(big);
+    cmem_free(big);
     return make_number(d);
   }
   for (size_t i = 0; i < len; i++)
@@ -356,11 +344,8 @@ static bool time_to_check(size_t depth) { return depth < 64 || (depth & (depth -
 
 static void enter(struct json_printer *pr, Value v) {
   for (size_t i = 0; time_to_check(pr->depth) && i < pr->depth; i++)
-    if (pr->ancestors[i] == v) {
-      free(pr->ancestors);
-      ubuf_free(&pr->out);
+    if (pr->ancestors[i] == v)
       js_error_at(vm_current_node, "TypeError", "Converting circular structure to JSON");
-    }
   if (c_stack_low())
     js_error_at(vm_current_node, "RangeError", "JSON.stringify: nesting too deep");
   if (pr->depth == pr->cap)
@@ -401,9 +386,7 @@ static void print_value(struct json_printer *pr, Value v) {
     ubuf_add(b, '{');
     size_t n = object_count(v);
     Value keys_small[64];
-    Value *keys = n <= 64 ? keys_small : malloc(n * sizeof *keys);
-    if (!keys)
-      js_fatal("out of memory in JSON.stringify");
+    Value *keys = n <= 64 ? keys_small : cmem_alloc(n * sizeof *keys, "in JSON.stringify");
     object_keys(v, keys, n);
     bool reordered = order_keys(keys, n);
     bool first = true;
@@ -419,7 +402,7 @@ static void print_value(struct json_printer *pr, Value v) {
       print_value(pr, e);
     }
     if (keys != keys_small)
-      free(keys);
+      cmem_free(keys);
     ubuf_add(b, '}');
     pr->depth--;
   }
@@ -430,7 +413,7 @@ Value json_stringify(Value v) {
     return JS_UNDEFINED;
   struct json_printer pr = {{0}, NULL, 0, 0};
   print_value(&pr, v); /* allocates nothing on the heap: v stays put */
-  free(pr.ancestors);
+  cmem_free(pr.ancestors);
   Value s = make_string_units(pr.out.u, pr.out.len);
   ubuf_free(&pr.out);
   return s;

@@ -16,7 +16,7 @@ void syntax_error(const char *file, int line, int col, const char *fmt, ...) {
   vfprintf(stderr, fmt, ap);
   va_end(ap);
   fputc('\n', stderr);
-  exit(1);
+  js_exit(EXIT_JS_ERROR);
 }
 
 static const struct {
@@ -139,20 +139,10 @@ static uint32_t decode_utf8(struct lexer *lx) {
   return cp > 0x10ffff ? 0xfffd : cp;
 }
 
-static int hex_digit(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 static uint32_t read_hex(struct lexer *lx, int n, int line, int col) {
   uint32_t v = 0;
   for (int i = 0; i < n; i++) {
-    int d = lx->p < lx->end ? hex_digit(*lx->p) : -1;
+    int d = lx->p < lx->end ? hex_digit((unsigned char)*lx->p) : -1;
     if (d < 0)
       syntax_error(lx->file, line, col, "invalid hexadecimal escape sequence");
     v = v * 16 + (uint32_t)d;
@@ -178,7 +168,7 @@ static void read_escape(struct lexer *lx, struct u16buf *b, int line, int col) {
       uint32_t cp = 0;
       int digits = 0;
       while (lx->p < lx->end && *lx->p != '}') {
-        int d = hex_digit(*lx->p++);
+        int d = hex_digit((unsigned char)*lx->p++);
         if (d < 0 || ++digits > 6)
           syntax_error(lx->file, line, col, "invalid Unicode escape sequence");
         cp = cp * 16 + (uint32_t)d;
@@ -240,10 +230,10 @@ static void read_number(struct lexer *lx, struct token_info *t) {
   if (*lx->p == '0' && lx->p + 1 < lx->end && (lx->p[1] == 'x' || lx->p[1] == 'X')) {
     lx->p += 2;
     double v = 0;
-    if (lx->p >= lx->end || hex_digit(*lx->p) < 0)
+    if (lx->p >= lx->end || hex_digit((unsigned char)*lx->p) < 0)
       syntax_error(lx->file, t->line, t->col, "invalid hexadecimal number");
-    while (lx->p < lx->end && hex_digit(*lx->p) >= 0)
-      v = v * 16 + hex_digit(*lx->p++);
+    while (lx->p < lx->end && hex_digit((unsigned char)*lx->p) >= 0)
+      v = v * 16 + hex_digit((unsigned char)*lx->p++);
     t->num = v;
   } else {
     while (lx->p < lx->end && *lx->p >= '0' && *lx->p <= '9')

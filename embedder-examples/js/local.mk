@@ -5,7 +5,7 @@ js_sources = \
   embedder-examples/js/main.c embedder-examples/js/lexer.c embedder-examples/js/parser.c \
   embedder-examples/js/resolve.c embedder-examples/js/value.c embedder-examples/js/object.c \
   embedder-examples/js/interp.c embedder-examples/js/property.c embedder-examples/js/builtins.c \
-  embedder-examples/js/json.c
+  embedder-examples/js/json.c embedder-examples/js/cmem.c
 # Only the public headers: the example must not reach into collectors/.
 js_cppflags = -I$(top_srcdir)/api $(KN_DEBUG_CFLAGS)
 

@@ -21,12 +21,6 @@
 
 struct vm vm;
 
-enum {
-  EXIT_JS_ERROR = 1,
-  EXIT_USAGE = 2,
-  EXIT_OOM = 3,
-};
-
 static const size_t C_STACK_BYTES = (size_t)256 << 20; /* reserved, touched as used */
 static const size_t C_STACK_MARGIN = (size_t)4 << 20;
 static const size_t VM_STACK_VALUES = (size_t)1 << 26; /* 512 MiB reserved */
@@ -36,6 +30,14 @@ static const char DEFAULT_HEAP_MAX[] = "4g";
 static bool print_stats;
 
 /* ---- Errors --------------------------------------------------------------- */
+
+void js_exit(int status) {
+  fflush(stdout);
+  vm.exit_status = status;
+  if (vm.on_error)
+    longjmp(*vm.on_error, 1);
+  exit(status); /* no run in progress: nothing to release */
+}
 
 void js_error_at(const struct node *n, const char *kind, const char *fmt, ...) {
   va_list ap;
@@ -48,7 +50,7 @@ void js_error_at(const struct node *n, const char *kind, const char *fmt, ...) {
   vfprintf(stderr, fmt, ap);
   va_end(ap);
   fputc('\n', stderr);
-  exit(EXIT_JS_ERROR);
+  js_exit(EXIT_JS_ERROR);
 }
 
 void js_fatal(const char *fmt, ...) {
@@ -59,7 +61,7 @@ void js_fatal(const char *fmt, ...) {
   vfprintf(stderr, fmt, ap);
   va_end(ap);
   fputc('\n', stderr);
-  exit(EXIT_JS_ERROR);
+  js_exit(EXIT_JS_ERROR);
 }
 
 void vm_stack_overflow(void) {
@@ -135,7 +137,7 @@ static bool out_of_memory(struct kn_heap *heap, size_t request, void *data) {
   fflush(stdout);
   fprintf(stderr, "%s: out of memory: the heap limit is reached (allocating %zu bytes)\n",
           vm.file, request);
-  exit(EXIT_OOM);
+  js_exit(EXIT_OOM); /* kennel allows a handler to longjmp */
 }
 
 size_t add_const(Value v) {
@@ -165,6 +167,8 @@ struct run {
   int status;
 };
 
+/* The whole file, or NULL with errno set (the file cannot be opened or
+ * read, or there is no memory for it). */
 static char *read_file(const char *path, size_t *len) {
   FILE *f = fopen(path, "rb");
   if (!f)
@@ -173,17 +177,36 @@ static char *read_file(const char *path, size_t *len) {
   char *buf = malloc(cap);
   for (size_t got; buf && (got = fread(buf + n, 1, cap - n, f)) > 0;) {
     n += got;
-    if (n == cap)
-      buf = realloc(buf, cap *= 2);
+    if (n < cap)
+      continue;
+    char *bigger = cap <= SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
+    if (!bigger) {
+      free(buf); /* realloc failed: buf is still ours */
+      buf = NULL;
+      break;
+    }
+    buf = bigger;
+    cap *= 2;
   }
-  bool failed = ferror(f) || !buf;
+  int err = !buf ? ENOMEM : ferror(f) ? errno : 0; /* fread's reason */
   fclose(f);
-  if (failed) {
+  if (err) {
     free(buf);
+    errno = err;
     return NULL;
   }
   *len = n;
   return buf;
+}
+
+/* Everything the run holds, whether it finished or an error ended it. */
+static void release_run(void) {
+  fflush(stdout);
+  print_gc_stats();
+  kn_heap_destroy(vm.heap);
+  cmem_free_all(); /* the syntax tree, the globals, the literals, scratch buffers */
+  munmap(vm.stack, VM_STACK_VALUES * sizeof(Value));
+  vm = (struct vm){.file = vm.file, .exit_status = vm.exit_status}; /* holds nothing now */
 }
 
 static void *interpreter_thread(void *data) {
@@ -201,22 +224,25 @@ static void *interpreter_thread(void *data) {
   struct kn_embedder embedder = {.trace_object = trace_object, .trace_roots = trace_roots};
   if (!kn_heap_create(run->opts, &embedder, &vm.heap, &vm.mut)) {
     fprintf(stderr, "%s: cannot create the heap: %s\n", run->file, kn_options_error(run->opts));
+    munmap(vm.stack, VM_STACK_VALUES * sizeof(Value));
     run->status = EXIT_USAGE;
     return NULL;
   }
   kn_heap_set_oom_handler(vm.heap, out_of_memory, NULL);
-  atexit(print_gc_stats);
-  objects_init();
-  builtins_init();
-  vm.program = parse_program(run->file, run->src, run->len);
-  resolve_program(vm.program);
-  run_program(vm.program);
-  fflush(stdout);
-  print_gc_stats();
-  print_stats = false;
-  kn_heap_destroy(vm.heap);
-  vm.heap = NULL;
-  run->status = 0;
+  /* Every error (js_exit) comes back here, after its message. */
+  jmp_buf on_error;
+  vm.on_error = &on_error;
+  if (setjmp(on_error) == 0) {
+    objects_init();
+    builtins_init();
+    vm.program = parse_program(run->file, run->src, run->len);
+    resolve_program(vm.program);
+    run_program(vm.program);
+    vm.exit_status = 0;
+  }
+  vm.on_error = NULL;
+  release_run();
+  run->status = vm.exit_status;
   return NULL;
 }
 

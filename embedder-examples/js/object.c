@@ -484,10 +484,8 @@ bool order_keys(Value *keys, size_t n) {
     nindex += index_key(keys[i], &v);
   if (nindex == 0)
     return false;
-  Value *sorted = malloc(n * sizeof *sorted);
-  uint32_t *nums = malloc(nindex * sizeof *nums);
-  if (!sorted || !nums)
-    js_fatal("out of memory ordering keys");
+  Value *sorted = cmem_alloc(n * sizeof *sorted, "ordering keys");
+  uint32_t *nums = cmem_alloc(nindex * sizeof *nums, "ordering keys");
   size_t k = 0, rest = nindex;
   for (size_t i = 0; i < n; i++) {
     if (index_key(keys[i], &v)) {
@@ -504,7 +502,7 @@ bool order_keys(Value *keys, size_t n) {
     }
   }
   memcpy(keys, sorted, n * sizeof *keys);
-  free(sorted);
-  free(nums);
+  cmem_free(sorted);
+  cmem_free(nums);
   return true;
 }

@@ -1,6 +1,8 @@
 /* The parser: recursive descent over the lexer's tokens, precedence climbing
  * for binary operators, automatic semicolon insertion at line breaks, `}`
- * and the end of input.  Names become interned strings in vm.consts. */
+ * and the end of input.  Names become interned strings in vm.consts.
+ * Nodes, lists and token texts are cmem blocks: a syntax error leaves the
+ * partial tree to the run's end, which frees every block (cmem.c). */
 
 #include <math.h>
 #include <stdlib.h>
@@ -21,15 +23,8 @@ static struct node *parse_assignment(struct parser *p);
 static struct node *parse_statement(struct parser *p);
 static struct node *parse_function(struct parser *p, bool declaration);
 
-static void *xcalloc(size_t n, size_t size) {
-  void *mem = calloc(n, size);
-  if (!mem)
-    js_fatal("out of memory parsing the program");
-  return mem;
-}
-
 static void advance(struct parser *p) {
-  free(p->prev.str);
+  cmem_free(p->prev.str);
   p->prev = p->tok;
   lexer_next(&p->lx, &p->tok);
 }
@@ -63,7 +58,7 @@ static void consume_semicolon(struct parser *p) {
 
 static struct node *new_node(struct parser *p, enum node_type type, const struct token_info *at) {
   (void)p;
-  struct node *n = xcalloc(1, sizeof *n);
+  struct node *n = cmem_alloc(sizeof *n, "parsing the program");
   n->type = (uint8_t)type;
   n->line = at->line;
   n->col = at->col;
@@ -530,7 +525,7 @@ static struct node *parse_function(struct parser *p, bool declaration) {
   struct token_info at = p->tok;
   expect(p, TOK_FUNCTION);
   struct node *n = new_node(p, declaration ? N_FUNCDECL : N_FUNC, &at);
-  struct funcinfo *f = xcalloc(1, sizeof *f);
+  struct funcinfo *f = cmem_alloc(sizeof *f, "parsing the program");
   f->name = -1;
   f->line = at.line;
   f->is_expression = !declaration;
@@ -572,7 +567,7 @@ static struct node *parse_function(struct parser *p, bool declaration) {
 struct node *parse_program(const char *file, const char *src, size_t len) {
   struct parser p = {0};
   lexer_init(&p.lx, file, src, len);
-  struct funcinfo *script = xcalloc(1, sizeof *script);
+  struct funcinfo *script = cmem_alloc(sizeof *script, "parsing the program");
   script->is_script = true;
   script->name = -1;
   p.func = script;
@@ -581,7 +576,7 @@ struct node *parse_program(const char *file, const char *src, size_t len) {
   struct node *n = new_node(&p, N_FUNC, &at);
   n->func = script;
   script->body = parse_block_body(&p, &at, true);
-  free(p.prev.str);
-  free(p.tok.str);
+  cmem_free(p.prev.str);
+  cmem_free(p.tok.str);
   return n;
 }

@@ -190,9 +190,8 @@ static void resolve_function(struct scope *parent, struct funcinfo *f) {
   fs.home = &fs;
   fs.slot_counter = &f->nslots;
   fs.global = false;
-  f->param_refs = calloc((size_t)f->nparams + 1, sizeof *f->param_refs);
-  if (!f->param_refs)
-    js_fatal("out of memory resolving the program");
+  f->param_refs = cmem_alloc(((size_t)f->nparams + 1) * sizeof *f->param_refs,
+                             "resolving the program");
   for (int i = 0; i < f->nparams; i++)
     f->param_refs[i] = declare(&fs, f->params[i], false)->ref;
   if (f->is_script)
@@ -206,7 +205,7 @@ static void resolve_function(struct scope *parent, struct funcinfo *f) {
   for (int i = 0; i < f->nhoisted; i++)
     f->hoisted[i]->ref = lookup(&fs, (uint32_t)f->hoisted[i]->cidx);
   resolve_list(&fs, f->body->list, f->body->nlist);
-  free(fs.names);
+  cmem_free(fs.names);
 }
 
 static void resolve_node(struct scope *s, struct node *n) {
@@ -228,7 +227,7 @@ static void resolve_node(struct scope *s, struct node *n) {
     open_block(&bs, s, n, lexical);
     declare_lexical(&bs, n->list, n->nlist);
     resolve_list(&bs, n->list, n->nlist);
-    free(bs.names);
+    cmem_free(bs.names);
     break;
   }
   case N_FOR: {
@@ -241,7 +240,7 @@ static void resolve_node(struct scope *s, struct node *n) {
     resolve_node(&bs, n->b);
     resolve_node(&bs, n->c);
     resolve_node(&bs, n->d);
-    free(bs.names);
+    cmem_free(bs.names);
     break;
   }
   default:

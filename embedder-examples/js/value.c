@@ -22,6 +22,17 @@ Value make_number(double d) {
   return (Value)box;
 }
 
+/* Shared by the lexer's escapes and numbers and JSON's \u escapes. */
+int hex_digit(uint32_t c) {
+  if (c >= '0' && c <= '9')
+    return (int)(c - '0');
+  if (c >= 'a' && c <= 'f')
+    return (int)(c - 'a' + 10);
+  if (c >= 'A' && c <= 'F')
+    return (int)(c - 'A' + 10);
+  return -1;
+}
+
 /* Shortest digits that read back as `d` (at most 17), then JavaScript's
  * Number::toString layout: plain up to 21 integer digits, else exponent. */
 int format_number(double d, char *buf) {
@@ -194,7 +205,7 @@ static void rope_copy(Value rope, uint16_t *dst) {
     stack[depth++] = as_rope(v)->left;
     stack[depth++] = as_rope(v)->right; /* popped first: fills the end */
   }
-  free(stack);
+  cmem_free(stack);
 }
 
 Value flatten(Value *slot) {
@@ -239,21 +250,7 @@ Value string_concat(Value *a, Value *b) {
   return r;
 }
 
-/* ---- Growable arrays and a UTF-16 buffer outside the heap ----------------- */
-
-void *grow_array(void *items, size_t size, size_t *cap, size_t need, size_t first,
-                 const char *what) {
-  size_t n = *cap > 0 ? *cap : first > 0 ? first : 1;
-  while (n < need && n <= SIZE_MAX / 2)
-    n *= 2;
-  if (n < need || n > SIZE_MAX / size)
-    js_fatal("out of memory %s (%zu items)", what, need);
-  items = realloc(items, n * size);
-  if (!items)
-    js_fatal("out of memory %s (%zu items)", what, n);
-  *cap = n;
-  return items;
-}
+/* ---- A UTF-16 buffer outside the heap -------------------------------------- */
 
 static void ubuf_reserve(struct ubuf *b, size_t extra) {
   if (b->len + extra <= b->cap)
@@ -295,7 +292,7 @@ void ubuf_add_number(struct ubuf *b, double d) {
 }
 
 void ubuf_free(struct ubuf *b) {
-  free(b->u);
+  cmem_free(b->u);
   b->u = NULL;
   b->len = b->cap = 0;
 }
