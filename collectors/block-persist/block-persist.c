@@ -3,25 +3,29 @@
  *
  * Invariants:
  *  - Small objects live in blocks of `block-size` bytes (8 MB by default),
- *    packed header after header in [start, top) by bump allocation; the
- *    rest of a block is free.  Large objects (payload above
+ *    in [start, top), bump-allocated through regions that are holes
+ *    between survivors or the block's free tail (regions.c); the rest of a
+ *    block is free.  Large objects (payload above
  *    KN_BLOCK_PERSIST_LARGE_THRESHOLD) live in the shared large-object
  *    space.  Nothing ever moves.
  *  - Between collections, an object is allocated if and only if its start
- *    bit is set, or it lies in [indexed, top) of its block (allocated since
- *    the last collection by the inline fast path).  Every allocated
- *    object's fields point to allocated objects (or are NULL/immediates):
- *    a collection frees only objects it did not mark, and a marked object's
- *    referents are marked.
+ *    bit is set, or it lies in [indexed, hp) of an open region (allocated
+ *    since the region was last indexed, by the inline fast path).  Every
+ *    allocated object's fields point to allocated objects (or are
+ *    NULL/immediates): a collection frees only objects it did not mark,
+ *    and a marked object's referents are marked.
  *  - A block holding no marked object after a collection is emptied and its
  *    pages returned to the system; a block holding one keeps its memory.
- *    With persistence on, every object in such a block is marked; with it
- *    off, the unmarked ones lose their start bits and become holes that
- *    are never reused until the whole block dies.
+ *    In a persisted block every object is marked; elsewhere the unmarked
+ *    ones lose their start bits and become holes, which allocation reuses
+ *    until the next collection (each once: the lists are rebuilt by the
+ *    sweep), so collections are still triggered by refused grants.
  *  - KN_ALLOC_LONG_LIVED objects go to long-lived blocks that hold nothing
- *    else (option long-lived-blocks, fix A).
+ *    else (option long-lived-blocks, fix A), and only they reuse the holes
+ *    there.
  *  - The footprint (granted bytes of blocks in use plus large objects)
- *    stays within the heap size, unless the live blocks alone exceed it.
+ *    stays within the heap size, unless the live blocks alone exceed it;
+ *    holes lie inside the granted part and do not grow it.
  * One mutator; its stack and registers are scanned conservatively. */
 
 #define _GNU_SOURCE

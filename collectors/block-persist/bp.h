@@ -1,8 +1,10 @@
 #ifndef KN_BP_H
 #define KN_BP_H
 
-/* block-persist's internal structures, shared by its three files:
- *   arena.c          blocks: reservation, start and mark bitmaps, lookups
+/* block-persist's internal structures, shared by its four files:
+ *   arena.c          blocks: reservation, start and mark bitmaps, lookups,
+ *                    holes
+ *   regions.c        bump regions: holes, tails, grants, recycle lists
  *   mark.c           marking: conservative and precise roots, the
  *                    persistence pass and its instrumentation
  *   block-persist.c  the API: heap, mutator, allocation, collection */
