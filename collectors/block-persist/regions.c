@@ -180,7 +180,9 @@ uint64_t bp_build_recycle_lists(struct kn_heap *heap) {
     if (b->state == BP_BLOCK_FREE || !has_room(a, b))
       continue;
     enum bp_class cls = b->state == BP_BLOCK_LONG_LIVED ? BP_LONG_LIVED : BP_GENERAL;
-    b->cursor = b->start;
+    /* A block without holes (a persisted one, say) offers its tail only:
+     * no need to walk its objects to get there. */
+    b->cursor = b->marked_bytes < b->top - b->start ? b->start : b->top;
     b->next_recyclable = heap->recycle_head[cls];
     heap->recycle_head[cls] = i + 1;
     n++;
