@@ -17,6 +17,7 @@ enum { MAX_SEEN = 256, BLOCK = 64 * 1024 };
 /* What the listener saw, one entry per collection. */
 struct seen_collection {
   uint64_t reached, persisted, blocks_before, blocks_after, rounds, ambiguous;
+  uint64_t holes_reused, bytes_in_holes, live_bytes, heap_bytes;
 };
 
 static struct seen_collection seen[MAX_SEEN];
@@ -40,6 +41,10 @@ static void on_collection_end(void *data, const struct kn_collection_report *r) 
   s->blocks_after = counter(r, "blocks-live-after");
   s->rounds = counter(r, "persist-rounds");
   s->ambiguous = counter(r, "ambiguous-roots");
+  s->holes_reused = counter(r, "holes-reused");
+  s->bytes_in_holes = counter(r, "bytes-in-holes");
+  s->live_bytes = r->live_bytes;
+  s->heap_bytes = r->heap_bytes;
 }
 
 static struct test_heap watched_heap(const char *spec) {
@@ -215,6 +220,158 @@ static void fresh_block_after_collection(void) {
   }
 }
 
+/* ---- Holes ------------------------------------------------------------------ */
+
+/* Holes are reused in blocks that keep some objects but not all: with
+ * persistence off (or in blocks persistence does not reach).  With it on,
+ * a block the roots reach is kept whole and has no holes. */
+#define HOLES_SPEC "block-size=64k,persistence=0"
+
+enum { ANCHOR_AT = 1000, FILL = 1800 };
+
+static void *anchor;   /* the one live object of the first block */
+
+static bool in_block_of(const void *p, const void *q) {
+  return (uintptr_t)p / BLOCK == (uintptr_t)q / BLOCK;
+}
+
+static uint64_t heap_bytes_now(struct test_heap *th) {
+  struct kn_stats st;
+  kn_heap_get_stats(th->heap, &st);
+  return st.heap_bytes;
+}
+
+/* Fills most of the first block with garbage around one anchored node.
+ * Run deep (call_deep), so that no stale word keeps the garbage. */
+static uintptr_t fill_block_around_anchor(struct kn_mutator *mut) {
+  for (uint32_t i = 0; i < FILL; i++) {
+    struct tnode *n = test_node(mut, i, 2);
+    if (i == ANCHOR_AT)
+      anchor = n;
+  }
+  return 0;
+}
+
+static struct test_heap heap_with_holes(void) {
+  struct test_heap th = watched_heap(HOLES_SPEC);
+  CHECK(kn_heap_add_root(th.heap, &anchor));
+  test_scrub_stack();
+  call_deep(fill_block_around_anchor, th.mut);
+  test_scrub_stack();
+  const struct seen_collection *s = collect_and_see(&th);
+  CHECKF(s->blocks_after == 1, "%llu blocks kept", (unsigned long long)s->blocks_after);
+  CHECKF(s->live_bytes < 1024, "%llu bytes live around the anchor",
+         (unsigned long long)s->live_bytes);
+  return th;
+}
+
+static void holes_of_kept_block_reused(void) {
+  struct test_heap th = heap_with_holes();
+  uint64_t footprint = heap_bytes_now(&th);
+  /* Fewer bytes than the garbage the anchor's block lost. */
+  for (uint32_t i = 0; i < FILL / 2; i++) {
+    struct tnode *n = test_node(th.mut, i, 2);
+    CHECKF(in_block_of(n, anchor), "allocation %u at %p, outside the anchor's block %p", i,
+           (void *)n, anchor);
+  }
+  CHECKF(heap_bytes_now(&th) <= footprint, "the footprint grew from %llu to %llu bytes",
+         (unsigned long long)footprint, (unsigned long long)heap_bytes_now(&th));
+  CHECK(((struct tnode *)anchor)->id == ANCHOR_AT);
+  const struct seen_collection *s = collect_and_see(&th);
+  CHECKF(s->holes_reused >= 1 && s->bytes_in_holes >= FILL / 2 * 32,
+         "%llu holes reused, %llu bytes in them", (unsigned long long)s->holes_reused,
+         (unsigned long long)s->bytes_in_holes);
+  anchor = NULL;
+  test_heap_destroy(&th);
+}
+
+static void *kept_in_hole;       /* a hole-allocated node with a child */
+static void *dropped_in_hole;    /* a hole-allocated node, dropped later */
+
+/* Allocates into the holes: a node with a child (kept by a root), a node
+ * held only by the interior pointer returned, and one dropped later. */
+static char *allocate_into_holes(struct kn_mutator *mut) {
+  struct tnode *parent = test_node(mut, 77, 1);
+  kept_in_hole = parent;
+  test_set(mut, parent, 0, test_node(mut, 78, 0));
+  dropped_in_hole = test_node(mut, 79, 0);
+  return make_object_return_interior(mut);
+}
+
+static uintptr_t allocate_into_holes_deep(struct kn_mutator *mut) {
+  return (uintptr_t)allocate_into_holes(mut) ^ DISGUISE;
+}
+
+static void hole_objects_live_and_die(void) {
+  struct test_heap th = heap_with_holes();
+  CHECK(kn_heap_add_root(th.heap, &kept_in_hole));
+  CHECK(kn_heap_add_root(th.heap, &dropped_in_hole));
+  test_scrub_stack();
+  char *volatile interior = (char *)(call_deep(allocate_into_holes_deep, th.mut) ^ DISGUISE);
+  test_scrub_stack();
+  struct tnode *parent = kept_in_hole, *dropped = dropped_in_hole;
+  CHECK(in_block_of(parent, anchor) && in_block_of(dropped, anchor) &&
+        in_block_of(interior, anchor));
+  const struct seen_collection *s = collect_and_see(&th);
+  uint64_t live_with_dropped = s->live_bytes;
+  /* The dropped node goes; its address is kept disguised. */
+  volatile uintptr_t dropped_word = (uintptr_t)dropped ^ DISGUISE;
+  dropped = NULL;
+  dropped_in_hole = NULL;
+  test_scrub_stack();
+  s = collect_and_see(&th);
+  uint64_t live_after_drop = s->live_bytes;
+  CHECKF(live_after_drop + 16 <= live_with_dropped,
+         "the dropped node was kept: %llu live bytes, then %llu",
+         (unsigned long long)live_with_dropped, (unsigned long long)live_after_drop);
+  /* No allocation since: its memory is a hole, and a word into it keeps
+   * nothing (the live bytes do not change when the word is on the stack). */
+  volatile uintptr_t into_hole = (dropped_word ^ DISGUISE) + 8;
+  s = collect_and_see(&th);
+  CHECKF(s->live_bytes == live_after_drop, "a word into a hole kept %lld bytes",
+         (long long)(s->live_bytes - live_after_drop));
+  (void)into_hole;
+  /* What is reachable survives churn that refills the holes. */
+  churn(th.mut);
+  parent = kept_in_hole;
+  CHECK(parent->id == 77 && ((struct tnode *)parent->fields[0])->id == 78);
+  check_object_at_interior(interior);
+  kept_in_hole = anchor = NULL;
+  test_heap_destroy(&th);
+}
+
+/* Every KEEP_EVERY-th node lives to the end, two or three per 64 kB block:
+ * each block keeps a survivor, so a heap that reclaims whole blocks only
+ * needs as many blocks as the run allocates (about 75, 4.8 MB, in a 1 MB
+ * heap: at least 3 collections). */
+enum { CHURN_NODES = 200000, KEEP_EVERY = 1000, KEPT = CHURN_NODES / KEEP_EVERY };
+static void *kept[KEPT];
+
+static void churn_in_fixed_heap_completes(void) {
+  struct test_heap th = watched_heap(HOLES_SPEC ",heap-policy=fixed,heap-size=1m");
+  for (uint32_t i = 0; i < KEPT; i++)
+    CHECK(kn_heap_add_root(th.heap, &kept[i]));
+  for (uint32_t i = 0; i < CHURN_NODES; i++) {
+    struct tnode *n = test_node(th.mut, i, 1);
+    if (i % KEEP_EVERY == 0)
+      kept[i / KEEP_EVERY] = n;
+  }
+  for (uint32_t i = 0; i < KEPT; i++)
+    CHECK(((struct tnode *)kept[i])->id == i * KEEP_EVERY);
+  struct kn_stats st;
+  kn_heap_get_stats(th.heap, &st);
+  CHECKF(st.collections[KN_COLLECT_MAJOR] >= 3, "%llu collections",
+         (unsigned long long)st.collections[KN_COLLECT_MAJOR]);
+  CHECKF(st.peak_heap_bytes <= 1024 * 1024, "peak footprint %llu",
+         (unsigned long long)st.peak_heap_bytes);
+  uint64_t reused = 0;
+  for (unsigned i = 0; i < seen_count; i++)
+    reused += seen[i].holes_reused;
+  CHECKF(reused > 0, "no hole was reused in %u collections", seen_count);
+  memset(kept, 0, sizeof kept);
+  test_heap_destroy(&th);
+}
+
 /* ---- The cascade ----------------------------------------------------------- */
 
 enum { KEYS = 64, BLOB = 1500, ITERATIONS = 100, COLLECT_EVERY = 5 };
@@ -331,7 +488,10 @@ static void cascade_with_persistence(void) {
          (unsigned long long)r.first_blocks, (unsigned long long)r.last_blocks);
   CHECKF(r.last_persisted > 100 * KEYS, "only %llu objects kept by persistence",
          (unsigned long long)r.last_persisted);
-  CHECKF(r.max_rounds >= 50, "the fixed point took at most %llu rounds",
+  /* Allocation recycles the free tails of kept blocks before it takes an
+   * empty block, so blocks are no longer filled in address order and one
+   * round may persist several of them: fewer rounds than blocks, but many. */
+  CHECKF(r.max_rounds >= 10, "the fixed point took at most %llu rounds",
          (unsigned long long)r.max_rounds);
 }
 
@@ -407,6 +567,9 @@ const struct kn_test_case kn_collector_cases[] = {
    integer_into_free_space_keeps_nothing},
   {"block-persist/data-sections-scanned-on-request", data_sections_scanned_on_request},
   {"block-persist/fresh-block-after-collection", fresh_block_after_collection},
+  {"block-persist/holes-of-kept-block-reused", holes_of_kept_block_reused},
+  {"block-persist/hole-objects-live-and-die", hole_objects_live_and_die},
+  {"block-persist/churn-in-fixed-heap-completes", churn_in_fixed_heap_completes},
   {"block-persist/cascade-with-persistence", cascade_with_persistence},
   {"block-persist/fix-a-bounds-live-blocks", fix_a_bounds_live_blocks},
   {"block-persist/no-persistence-bounds-live-blocks", no_persistence_bounds_live_blocks},

@@ -75,7 +75,7 @@ struct bp_block *bp_block_take(struct bp_arena *a, enum bp_block_state state) {
     b->start = a->lo + (uintptr_t)a->used * a->block_size;
     a->used++;
   }
-  b->top = b->indexed = b->granted = b->start;
+  b->top = b->granted = b->cursor = b->start;
   b->state = state;
   b->next_free = 0;
   a->in_use++;
@@ -92,20 +92,60 @@ void bp_block_release(struct bp_arena *a, struct bp_block *b) {
     madvise((void *)b->start, (touched + 4095) & ~(size_t)4095, MADV_DONTNEED);
   }
   a->granted_bytes -= b->granted - b->start;
-  b->top = b->indexed = b->granted = b->start;
+  b->top = b->granted = b->cursor = b->start;
   b->state = BP_BLOCK_FREE;
   b->next_free = a->free_head;
   a->free_head = (uint32_t)(b - a->blocks) + 1;
   a->in_use--;
 }
 
-void bp_block_index(struct bp_block *b) {
-  uintptr_t h = b->indexed;
-  while (h < b->top) {
+static size_t bytes_at(uintptr_t header) {
+  return kn_allocation_bytes((size_t)(*(kn_header *)header >> KN_HEADER_SIZE_SHIFT));
+}
+
+void bp_block_index(struct bp_block *b, uintptr_t from, uintptr_t to) {
+  for (uintptr_t h = from; h < to; h += bytes_at(h))
     bp_set_bit(b->starts, bp_granule_of(b, h));
-    h += kn_allocation_bytes((size_t)(*(kn_header *)h >> KN_HEADER_SIZE_SHIFT));
+}
+
+/* The lowest set bit at or above index i and below `end`, or `end`. */
+static size_t next_start_at_or_above(const uint64_t *bits, size_t i, size_t end) {
+  if (i >= end)
+    return end;
+  size_t w = i / 64, last = (end - 1) / 64;
+  uint64_t word = bits[w] & (~(uint64_t)0 << (i % 64));
+  for (;;) {
+    if (word) {
+      size_t g = w * 64 + (size_t)__builtin_ctzll(word);
+      return g < end ? g : end;
+    }
+    if (w == last)
+      return end;
+    word = bits[++w];
   }
-  b->indexed = h;
+}
+
+/* The cursor is always at an object's header or in free space: it starts
+ * at the block's start and moves to a hole's end (a header, or top) or
+ * past an object. */
+bool bp_block_next_hole(struct bp_block *b, size_t min_bytes, uintptr_t *lo, uintptr_t *hi) {
+  size_t end = bp_granule_of(b, b->top);
+  while (b->cursor < b->top) {
+    size_t g = bp_granule_of(b, b->cursor);
+    if (bp_bit(b->starts, g)) {
+      b->cursor += bytes_at(b->cursor);
+      continue;
+    }
+    uintptr_t next = b->start + next_start_at_or_above(b->starts, g, end) * KN_GRANULE;
+    uintptr_t from = b->cursor;
+    b->cursor = next;
+    if (next - from >= min_bytes) {
+      *lo = from;
+      *hi = next;
+      return true;
+    }
+  }
+  return false;
 }
 
 /* The highest set bit at or below index i, or SIZE_MAX. */

@@ -3,25 +3,29 @@
  *
  * Invariants:
  *  - Small objects live in blocks of `block-size` bytes (8 MB by default),
- *    packed header after header in [start, top) by bump allocation; the
- *    rest of a block is free.  Large objects (payload above
+ *    in [start, top), bump-allocated through regions that are holes
+ *    between survivors or the block's free tail (regions.c); the rest of a
+ *    block is free.  Large objects (payload above
  *    KN_BLOCK_PERSIST_LARGE_THRESHOLD) live in the shared large-object
  *    space.  Nothing ever moves.
  *  - Between collections, an object is allocated if and only if its start
- *    bit is set, or it lies in [indexed, top) of its block (allocated since
- *    the last collection by the inline fast path).  Every allocated
- *    object's fields point to allocated objects (or are NULL/immediates):
- *    a collection frees only objects it did not mark, and a marked object's
- *    referents are marked.
+ *    bit is set, or it lies in [indexed, hp) of an open region (allocated
+ *    since the region was last indexed, by the inline fast path).  Every
+ *    allocated object's fields point to allocated objects (or are
+ *    NULL/immediates): a collection frees only objects it did not mark,
+ *    and a marked object's referents are marked.
  *  - A block holding no marked object after a collection is emptied and its
  *    pages returned to the system; a block holding one keeps its memory.
- *    With persistence on, every object in such a block is marked; with it
- *    off, the unmarked ones lose their start bits and become holes that
- *    are never reused until the whole block dies.
+ *    In a persisted block every object is marked; elsewhere the unmarked
+ *    ones lose their start bits and become holes, which allocation reuses
+ *    until the next collection (each once: the lists are rebuilt by the
+ *    sweep), so collections are still triggered by refused grants.
  *  - KN_ALLOC_LONG_LIVED objects go to long-lived blocks that hold nothing
- *    else (option long-lived-blocks, fix A).
+ *    else (option long-lived-blocks, fix A), and only they reuse the holes
+ *    there.
  *  - The footprint (granted bytes of blocks in use plus large objects)
- *    stays within the heap size, unless the live blocks alone exceed it.
+ *    stays within the heap size, unless the live blocks alone exceed it;
+ *    holes lie inside the granted part and do not grow it.
  * One mutator; its stack and registers are scanned conservatively. */
 
 #define _GNU_SOURCE
@@ -52,8 +56,6 @@ const struct kn_option_spec kn_collector_options[] = {
 
 static void collect(struct kn_heap *heap);
 static void verify_heap(struct kn_heap *heap);
-static bool open_region(struct kn_heap *heap, enum bp_class cls, size_t bytes);
-static void publish(struct kn_heap *heap);
 
 /* Every collection the mutator causes starts here: the stack below the
  * caller is cleared first, so that collect's frames, which the stack scan
@@ -66,10 +68,6 @@ __attribute__((always_inline)) static inline void collect_cleanly(struct kn_heap
 }
 
 /* ---- Heap lifecycle ---------------------------------------------------- */
-
-static struct kn_mutator_fast *fast_of(struct kn_heap *heap) {
-  return &heap->mutator->base.fast;
-}
 
 /* Bytes the heap may ever need: the limit, twice over for blocks that a
  * few survivors keep, or a generous virtual reservation without limit. */
@@ -114,8 +112,8 @@ bool kn_heap_create(struct kn_options *opts, const struct kn_embedder *embedder,
   mut->base.heap = &heap->common;
   kn_stack_init(&mut->stack);
   heap->mutator = mut;
-  open_region(heap, BP_GENERAL, KN_GRANULE);
-  publish(heap);
+  bp_open_after_collection(heap);
+  bp_publish(heap);
   *heap_out = heap;
   *mut_out = mut;
   return true;
@@ -135,113 +133,11 @@ void kn_write_barrier_slow(struct kn_mutator *mut, void *obj, void **slot, void 
   (void)mut, (void)obj, (void)slot, (void)value;
 }
 
-/* ---- Bump regions ------------------------------------------------------ */
+/* ---- Heap size ------------------------------------------------------- */
 
-static size_t heap_footprint(const struct kn_heap *heap) {
-  return heap->arena.granted_bytes + heap->large.bytes;
-}
+static size_t heap_footprint(const struct kn_heap *heap) { return bp_heap_footprint(heap); }
 
 static size_t heap_budget(const struct kn_common *c) { return c->heap_size; }
-
-/* The general region's pointer is the mutator's; read it back. */
-static void sync_from_fast(struct kn_heap *heap) {
-  struct bp_region *r = &heap->regions[BP_GENERAL];
-  if (r->block)
-    r->hp = fast_of(heap)->hp;
-}
-
-/* Publishes the general region to the inline fast path.  In stress mode
- * the fast path sees an empty region, so every allocation is counted. */
-static void publish(struct kn_heap *heap) {
-  struct bp_region *r = &heap->regions[BP_GENERAL];
-  struct kn_mutator_fast *fast = fast_of(heap);
-  fast->hp = r->block ? r->hp : 0;
-  fast->limit = r->block && !heap->common.stress ? r->block->granted : fast->hp;
-}
-
-static void count_allocation(struct kn_heap *heap, struct bp_region *r) {
-  kn_stats_count_allocation(&heap->common, r->hp - r->counted);
-  r->counted = r->hp;
-}
-
-/* Gives up the region's block: its unused tail stays free but is no longer
- * counted in the footprint. */
-static void retire(struct kn_heap *heap, struct bp_region *r) {
-  struct bp_block *b = r->block;
-  if (!b)
-    return;
-  count_allocation(heap, r);
-  b->top = r->hp;
-  heap->arena.granted_bytes -= b->granted - r->hp;
-  b->granted = r->hp;
-  r->block = NULL;
-}
-
-/* Bytes a region's grant grows by at a time: the footprint follows what
- * is used, and one region cannot take the whole budget from the other. */
-#define BP_GRANT_CHUNK ((size_t)256 * 1024)
-
-/* Extends the region's grant so that `bytes` fit, as far as the block and
- * the budget allow; false if they do not fit. */
-static bool grant(struct kn_heap *heap, struct bp_region *r, size_t bytes) {
-  struct bp_block *b = r->block;
-  uintptr_t end = bp_block_usable_end(&heap->arena, b);
-  if (end - r->hp < bytes)
-    return false;
-  if (b->granted - r->hp >= bytes)
-    return true;
-  size_t footprint = heap_footprint(heap), budget = heap_budget(&heap->common);
-  size_t room = budget > footprint ? budget - footprint : 0;
-  size_t step = bytes > BP_GRANT_CHUNK ? bytes : BP_GRANT_CHUNK;
-  if (room > step)
-    room = step;
-  uintptr_t want = end - b->granted > room ? b->granted + room : end;
-  if (want - r->hp < bytes)
-    return false;
-  heap->arena.granted_bytes += want - b->granted;
-  b->granted = want;
-  kn_stats_heap_resized(&heap->common, footprint, heap_footprint(heap));
-  return true;
-}
-
-static enum bp_block_state state_of_class(enum bp_class cls) {
-  return cls == BP_LONG_LIVED ? BP_BLOCK_LONG_LIVED : BP_BLOCK_GENERAL;
-}
-
-/* Makes room for `bytes` in the region, moving to a fresh block when the
- * current one is full; false when the budget or the reservation says no. */
-static bool open_region(struct kn_heap *heap, enum bp_class cls, size_t bytes) {
-  struct bp_region *r = &heap->regions[cls];
-  if (r->block) {
-    if (grant(heap, r, bytes))
-      return true;
-    if (bp_block_usable_end(&heap->arena, r->block) - r->hp >= bytes)
-      return false; /* the block has room, the budget has not */
-    retire(heap, r);
-  }
-  struct bp_block *b = bp_block_take(&heap->arena, state_of_class(cls));
-  if (!b)
-    return false;
-  r->block = b;
-  r->hp = r->counted = b->start;
-  if (grant(heap, r, bytes))
-    return true;
-  retire(heap, r);
-  return false;
-}
-
-static void *bump(struct kn_heap *heap, enum bp_class cls, size_t size, unsigned kind,
-                  unsigned tag) {
-  struct bp_region *r = &heap->regions[cls];
-  size_t bytes = kn_allocation_bytes(size);
-  uintptr_t hp = r->hp;
-  *(kn_header *)hp = kn_header_make(size, kind, tag);
-  void *obj = (void *)(hp + KN_HEADER_BYTES);
-  memset(obj, 0, bytes - KN_HEADER_BYTES);
-  r->hp = hp + bytes;
-  r->block->top = r->hp;
-  return obj;
-}
 
 /* Grows a growable heap so that `bytes` more fit; false if it may not. */
 static bool grow_for(struct kn_heap *heap, size_t bytes) {
@@ -264,13 +160,14 @@ static void *allocate_small(struct kn_heap *heap, enum bp_class cls, size_t size
                             unsigned kind, unsigned tag) {
   size_t bytes = kn_allocation_bytes(size);
   for (;;) {
-    if (open_region(heap, cls, bytes))
-      return bump(heap, cls, size, kind, tag);
+    struct bp_region *r = bp_make_room(heap, cls, bytes);
+    if (r)
+      return bp_bump(r, size, kind, tag);
     collect_cleanly(heap);
-    if (open_region(heap, cls, bytes))
-      return bump(heap, cls, size, kind, tag);
-    if (grow_for(heap, bytes) && open_region(heap, cls, bytes))
-      return bump(heap, cls, size, kind, tag);
+    if ((r = bp_make_room(heap, cls, bytes)))
+      return bp_bump(r, size, kind, tag);
+    if (grow_for(heap, bytes) && (r = bp_make_room(heap, cls, bytes)))
+      return bp_bump(r, size, kind, tag);
     if (!kn_heap_exhausted(&heap->common, size, heap_footprint(heap)))
       return NULL;
   }
@@ -307,16 +204,14 @@ static bool is_large(size_t size, unsigned kind) {
   return size > KN_BLOCK_PERSIST_LARGE_THRESHOLD || (kind & KN_ALLOC_LARGE);
 }
 
-/* The common slow path: the region needs a new grant or block, and no
+/* The common slow path: the region needs a new hole, grant or block, and no
  * collection is due.  Returns NULL when a collection may be needed. */
 static void *allocate_without_collecting(struct kn_heap *heap, size_t size, unsigned kind,
                                          unsigned tag) {
   if (is_large(size, kind) || size > KN_MAX_OBJECT_BYTES)
     return NULL;
-  enum bp_class cls = class_of(heap, kind);
-  if (!open_region(heap, cls, kn_allocation_bytes(size)))
-    return NULL;
-  return bump(heap, cls, size, kind, tag);
+  struct bp_region *r = bp_make_room(heap, class_of(heap, kind), kn_allocation_bytes(size));
+  return r ? bp_bump(r, size, kind, tag) : NULL;
 }
 
 /* The path that may collect.  Out of line, and entered after clearing the
@@ -335,7 +230,7 @@ __attribute__((noinline)) static void *allocate_or_collect(struct kn_heap *heap,
 
 void *kn_allocate_slow(struct kn_mutator *mut, size_t size, unsigned kind, unsigned tag) {
   struct kn_heap *heap = mut->heap;
-  sync_from_fast(heap);
+  bp_sync_from_fast(heap);
   /* In stress mode every allocation comes here (the fast path sees no
    * room); only those that collect pay for clearing the stack. */
   bool stress_due = kn_stress_tick(&heap->common);
@@ -344,38 +239,28 @@ void *kn_allocate_slow(struct kn_mutator *mut, size_t size, unsigned kind, unsig
     kn_stack_clear_below();
     obj = allocate_or_collect(heap, size, kind, tag, stress_due);
   }
-  publish(heap);
+  bp_publish(heap);
   return obj;
 }
 
 void kn_collect(struct kn_mutator *mut, enum kn_collection_kind kind) {
   (void)kind; /* no generations: every collection is major */
-  sync_from_fast(mut->heap);
+  bp_sync_from_fast(mut->heap);
   collect_cleanly(mut->heap);
-  publish(mut->heap);
+  bp_publish(mut->heap);
 }
 
 /* ---- Collection -------------------------------------------------------- */
 
-/* Before marking: the regions' unused tails leave the footprint, and the
- * objects allocated since the last collection get their start bits. */
+/* Before marking: the regions are closed (their unused grants leave the
+ * footprint, their objects get start bits), and the marks of the last
+ * collection are forgotten. */
 static void prepare_blocks(struct kn_heap *heap) {
-  for (int cls = 0; cls < BP_CLASSES; cls++) {
-    struct bp_region *r = &heap->regions[cls];
-    if (!r->block)
-      continue;
-    count_allocation(heap, r);
-    r->block->top = r->hp;
-    heap->arena.granted_bytes -= r->block->granted - r->hp;
-    r->block->granted = r->hp;
-  }
+  bp_retire_regions(heap);
   struct bp_arena *a = &heap->arena;
   for (uint32_t i = 0; i < a->used; i++) {
-    struct bp_block *b = &a->blocks[i];
-    b->persisted = false;
-    b->marked_bytes = 0;
-    if (b->state != BP_BLOCK_FREE)
-      bp_block_index(b);
+    a->blocks[i].persisted = false;
+    a->blocks[i].marked_bytes = 0;
   }
 }
 
@@ -389,9 +274,6 @@ static void sweep_blocks(struct kn_heap *heap, struct bp_counts *counts) {
     if (b->state == BP_BLOCK_FREE)
       continue;
     if (!b->marked_bytes) {
-      for (int cls = 0; cls < BP_CLASSES; cls++)
-        if (heap->regions[cls].block == b)
-          heap->regions[cls].block = NULL;
       bp_block_release(a, b);
       counts->blocks_freed++;
       continue;
@@ -401,16 +283,6 @@ static void sweep_blocks(struct kn_heap *heap, struct bp_counts *counts) {
     memcpy(b->starts, b->marks, words * sizeof *b->starts);
     memset(b->marks, 0, words * sizeof *b->marks);
   }
-}
-
-/* Fresh data after a collection may start in an empty block, away from
- * the survivors (option fresh-block-after-gc); the region is opened now so
- * the fast path has room at once. */
-static void place_fresh_allocation(struct kn_heap *heap) {
-  struct bp_region *r = &heap->regions[BP_GENERAL];
-  if (heap->config.fresh_block_after_gc && r->block && r->block->marked_bytes)
-    retire(heap, r);
-  open_region(heap, BP_GENERAL, KN_GRANULE);
 }
 
 static void report_counts(struct kn_heap *heap, const struct bp_counts *n,
@@ -424,10 +296,16 @@ static void report_counts(struct kn_heap *heap, const struct bp_counts *n,
   kn_report_add_counter(report, "blocks-freed", n->blocks_freed);
   kn_report_add_counter(report, "ambiguous-roots", n->ambiguous_hits);
   kn_report_add_counter(report, "large-objects", heap->large.count);
+  kn_report_add_counter(report, "holes-reused", heap->recycling.holes_reused);
+  kn_report_add_counter(report, "bytes-in-holes", heap->recycling.bytes_in_holes);
+  kn_report_add_counter(report, "blocks-recyclable", n->blocks_recyclable);
   kn_stats_add_counter(c, "objects-reached", n->reached);
   kn_stats_add_counter(c, "objects-persisted", n->persisted);
   kn_stats_add_counter(c, "persist-rounds", n->rounds);
   kn_stats_add_counter(c, "blocks-freed", n->blocks_freed);
+  kn_stats_add_counter(c, "holes-reused", heap->recycling.holes_reused);
+  kn_stats_add_counter(c, "bytes-in-holes", heap->recycling.bytes_in_holes);
+  memset(&heap->recycling, 0, sizeof heap->recycling);
 }
 
 static void collect(struct kn_heap *heap) {
@@ -445,13 +323,14 @@ static void collect(struct kn_heap *heap) {
   kn_large_space_sweep(&heap->large);
   /* Blocks kept alive cost their whole extent, whatever they hold. */
   c->heap_size = kn_policy_heap_size(c, heap_footprint(heap));
-  place_fresh_allocation(heap);
+  counts.blocks_recyclable = bp_build_recycle_lists(heap);
   struct kn_collection_report report = {
     .kind = KN_COLLECT_MAJOR,
     .live_bytes = counts.marked_bytes + heap->large.live_bytes,
-    .heap_bytes = heap_footprint(heap),
   };
-  report_counts(heap, &counts, &report);
+  report_counts(heap, &counts, &report); /* before the first hole is reused */
+  bp_open_after_collection(heap);
+  report.heap_bytes = heap_footprint(heap);
   kn_collection_end(c, &report);
   kn_stats_heap_resized(c, old_footprint, heap_footprint(heap));
   if (c->verify)
@@ -474,16 +353,10 @@ static bool bp_is_object(void *ctx, void *ref) {
 }
 
 static size_t run_verifier(struct kn_heap *heap) {
-  sync_from_fast(heap);
-  for (int cls = 0; cls < BP_CLASSES; cls++)
-    if (heap->regions[cls].block)
-      heap->regions[cls].block->top = heap->regions[cls].hp;
-  for (uint32_t i = 0; i < heap->arena.used; i++)
-    if (heap->arena.blocks[i].state != BP_BLOCK_FREE)
-      bp_block_index(&heap->arena.blocks[i]);
+  bp_settle_regions(heap);
   struct kn_verifier *v = kn_verifier_create(&heap->common, bp_is_object, heap);
   kn_trace_global_roots(&heap->common, kn_verifier_sink(v));
-  kn_trace_mutator_roots(fast_of(heap), &heap->mutator->base.roots, kn_verifier_sink(v));
+  kn_trace_mutator_roots(&heap->mutator->base.fast, &heap->mutator->base.roots, kn_verifier_sink(v));
   size_t problems = kn_verifier_finish(v);
   kn_verifier_destroy(v);
   return problems;

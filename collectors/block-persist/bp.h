@@ -1,8 +1,10 @@
 #ifndef KN_BP_H
 #define KN_BP_H
 
-/* block-persist's internal structures, shared by its three files:
- *   arena.c          blocks: reservation, start and mark bitmaps, lookups
+/* block-persist's internal structures, shared by its four files:
+ *   arena.c          blocks: reservation, start and mark bitmaps, lookups,
+ *                    holes
+ *   regions.c        bump regions: holes, tails, grants, recycle lists
  *   mark.c           marking: conservative and precise roots, the
  *                    persistence pass and its instrumentation
  *   block-persist.c  the API: heap, mutator, allocation, collection */
@@ -21,30 +23,59 @@ enum bp_block_state {
   BP_BLOCK_LONG_LIVED,  /* KN_ALLOC_LONG_LIVED allocations only (fix A) */
 };
 
-/* One arena block.  Objects are packed header after header in
- * [start, top); bit i of `starts` says an allocated object's header is at
- * start + 8 i (for [start, indexed); the rest is indexed at the next
- * collection, since the inline fast path cannot set bits).  `marks` uses
- * the same numbering and is clear between collections. */
+/* One arena block.  Objects lie in [start, top), separated by holes
+ * (free granules) once a collection has dropped some; the rest of the
+ * block is free.  Bit i of `starts` says an allocated object's header is
+ * at start + 8 i, except in the part of an open bump region that is not
+ * indexed yet (the inline fast path cannot set bits; see struct
+ * bp_region).  `marks` uses the same numbering and is clear between
+ * collections. */
 struct bp_block {
   uintptr_t start;
   uintptr_t top;        /* end of the objects; the rest of the block is free */
-  uintptr_t indexed;    /* start bits are exact for [start, indexed) */
-  uintptr_t granted;    /* end of the bump region handed out; counted in the footprint */
+  uintptr_t granted;    /* end of the part counted in the footprint */
+  uintptr_t cursor;     /* recyclable: holes below this were handed out */
   uint64_t *starts, *marks;
   enum bp_block_state state;
   bool persisted;       /* this collection: every object in it is marked */
   size_t marked_bytes;  /* this collection */
   uint32_t next_free;   /* free list link (block number + 1; 0 ends) */
+  uint32_t next_recyclable; /* recycle list link (block number + 1; 0 ends) */
 };
 
-/* A bump region: one per allocation class. */
+/* Allocation classes: general objects and KN_ALLOC_LONG_LIVED ones (fix A),
+ * which never share a block. */
 enum bp_class { BP_GENERAL, BP_LONG_LIVED, BP_CLASSES };
 
+/* A bump region [hp, limit) of one block, either a hole between live
+ * objects (`in_hole`) or the block's tail, which grows by grants and
+ * moves the block's top.  Each class has a main region (for BP_GENERAL
+ * it is the inline fast path's) and an overflow region that takes the
+ * objects too big for the hole the main region is in, so that one such
+ * object does not make the main region skip holes (as in Immix).
+ * [indexed, hp) was allocated and has no start bits yet. */
 struct bp_region {
-  struct bp_block *block;  /* NULL: no block yet */
-  uintptr_t hp;            /* for BP_GENERAL the truth is the mutator's fast.hp */
+  struct bp_block *block;  /* NULL: none open */
+  uintptr_t hp;            /* for the general main region the truth is fast.hp */
+  uintptr_t limit;         /* the hole's end, or the block's grant */
+  uintptr_t indexed;       /* start bits are set below here */
   uintptr_t counted;       /* allocation up to here is in the statistics */
+  bool in_hole;
+};
+
+/* Index of the overflow region of a class in kn_heap.regions. */
+static inline int bp_overflow_region(enum bp_class cls) { return BP_CLASSES + (int)cls; }
+enum { BP_REGIONS = 2 * BP_CLASSES };
+
+/* Holes smaller than this are left alone: a 256-byte hole takes a few
+ * typical objects, and skipping the smaller ones bounds the time spent
+ * walking holes per byte allocated. */
+enum { BP_MIN_HOLE = 256 };
+
+/* Hole reuse between two collections, reported at the second. */
+struct bp_recycling {
+  uint64_t holes_reused;     /* hole regions opened */
+  uint64_t bytes_in_holes;   /* bytes allocated in them */
 };
 
 struct bp_arena {
@@ -80,13 +111,16 @@ struct bp_counts {
   uint64_t rounds;           /* persistence rounds that persisted a block */
   uint64_t blocks_freed;
   uint64_t marked_bytes;
+  uint64_t blocks_recyclable; /* kept blocks put on the recycle lists */
 };
 
 struct kn_heap {
   struct kn_common common;   /* first: the shared code casts */
   struct bp_arena arena;
   struct kn_large_space large;
-  struct bp_region regions[BP_CLASSES];
+  struct bp_region regions[BP_REGIONS];
+  uint32_t recycle_head[BP_CLASSES]; /* kept blocks with room, lowest first */
+  struct bp_recycling recycling;      /* since the last collection */
   struct bp_config config;
   struct kn_mutator *mutator;
 };
@@ -134,8 +168,13 @@ static inline void bp_set_bit(uint64_t *bits, size_t i) {
   bits[i / 64] |= (uint64_t)1 << (i % 64);
 }
 
-/* Sets the start bits of the objects allocated since the last indexing. */
-void bp_block_index(struct bp_block *b);
+/* Sets the start bits of the objects bump-allocated in [from, to). */
+void bp_block_index(struct bp_block *b, uintptr_t from, uintptr_t to);
+
+/* The next hole of at least `min_bytes` in [cursor, top) of a block whose
+ * start bits are exact there; advances the cursor past it.  False when
+ * there is none (the tail above top is not a hole). */
+bool bp_block_next_hole(struct bp_block *b, size_t min_bytes, uintptr_t *lo, uintptr_t *hi);
 
 /* The allocated object whose memory (header included) holds `p`, or NULL
  * for free space.  `p` must lie in the block, below its top. */
@@ -145,6 +184,34 @@ void *bp_block_find_object(const struct bp_block *b, uintptr_t p);
 static inline size_t bp_block_bitmap_words(const struct bp_block *b) {
   return (bp_granule_of(b, b->top) + 63) / 64;
 }
+
+static inline size_t bp_heap_footprint(const struct kn_heap *heap) {
+  return heap->arena.granted_bytes + heap->large.bytes;
+}
+
+/* ---- regions.c ---------------------------------------------------------- */
+
+/* The region to bump `bytes` into, with room made for them; NULL when
+ * that needs a collection (or the heap to grow). */
+struct bp_region *bp_make_room(struct kn_heap *heap, enum bp_class cls, size_t bytes);
+/* Writes the header and zeroes the payload; the room must be made. */
+void *bp_bump(struct bp_region *r, size_t size, unsigned kind, unsigned tag);
+
+/* The general main region is the inline fast path's: read its pointer
+ * back before the slow path works, publish it after. */
+void bp_sync_from_fast(struct kn_heap *heap);
+void bp_publish(struct kn_heap *heap);
+
+/* Counts and indexes what a region allocated since it was last settled. */
+void bp_region_settle(struct kn_heap *heap, struct bp_region *r);
+/* Settles every open region (the fast path's read back first). */
+void bp_settle_regions(struct kn_heap *heap);
+/* Before a collection: settles and closes every region. */
+void bp_retire_regions(struct kn_heap *heap);
+/* After the sweep: lists the kept blocks with room; returns how many. */
+uint64_t bp_build_recycle_lists(struct kn_heap *heap);
+/* Then: opens the general region for the fast path. */
+void bp_open_after_collection(struct kn_heap *heap);
 
 /* ---- mark.c ------------------------------------------------------------- */
 

@@ -5,6 +5,7 @@ kn_block_persist_sources = \
   collectors/block-persist/bp.h \
   collectors/block-persist/arena.c \
   collectors/block-persist/mark.c \
+  collectors/block-persist/regions.c \
   collectors/block-persist/block-persist.c
 EXTRA_DIST += $(kn_block_persist_sources)
 kennelinclude_HEADERS += api/kn-attrs-block-persist.h
