@@ -62,7 +62,7 @@ grep ",did-not-complete," "$csv" | cut -d, -f1,2 | sed 's/^/did not complete in 
 check "table.md and summary.csv written" test -s "$out/run/table.md" -a -s "$out/run/summary.csv"
 
 # The tiny run includes block-persist's cascade comparison: the JSON
-# roundtrip, C and JS, at 2 and 10 iterations in its five configurations.
+# roundtrip, C and JS, at 2 and 10 iterations in its six configurations.
 # Each must have run once at each count in a growable heap (the JS form:
 # unless its interpreter is not built), and the table must be written.
 built() { case " $KN_BUILT_COLLECTORS " in *" $1 "*) return 0 ;; esac; return 1; }

@@ -137,7 +137,6 @@ void kn_write_barrier_slow(struct kn_mutator *mut, void *obj, void **slot, void 
 
 static size_t heap_footprint(const struct kn_heap *heap) { return bp_heap_footprint(heap); }
 
-static size_t heap_budget(const struct kn_common *c) { return c->heap_size; }
 
 /* Grows a growable heap so that `bytes` more fit; false if it may not. */
 static bool grow_for(struct kn_heap *heap, size_t bytes) {
@@ -148,9 +147,9 @@ static bool grow_for(struct kn_heap *heap, size_t bytes) {
   size_t want = footprint + bytes + footprint / 2;
   if (c->heap_limit && want > c->heap_limit)
     want = c->heap_limit;
-  if (want <= c->heap_size)
+  if (want <= c->heap_target)
     return false;
-  c->heap_size = want;
+  c->heap_target = want;
   return true;
 }
 
@@ -177,10 +176,10 @@ static void *allocate_large(struct kn_heap *heap, size_t size, unsigned kind, un
   struct kn_common *c = &heap->common;
   size_t cost = kn_large_space_cost(size);
   for (;;) {
-    bool room = heap_footprint(heap) + cost <= heap_budget(c);
+    bool room = heap_footprint(heap) + cost <= bp_heap_budget(heap);
     if (!room) {
       collect_cleanly(heap);
-      room = heap_footprint(heap) + cost <= heap_budget(c) || grow_for(heap, cost);
+      room = heap_footprint(heap) + cost <= bp_heap_budget(heap) || grow_for(heap, cost);
     }
     if (room) {
       void *obj = kn_large_space_allocate(&heap->large, size, kind, tag);
@@ -308,6 +307,25 @@ static void report_counts(struct kn_heap *heap, const struct bp_counts *n,
   memset(&heap->recycling, 0, sizeof heap->recycling);
 }
 
+/* What the roots reach sets the next budget, as in the other collectors,
+ * plus what persistence kept besides, counted once: garbage a persisted
+ * block holds is no reason for more headroom.  The holes of kept blocks
+ * are reused, so a kept block no longer costs its whole extent.  The
+ * blocks kept may already exceed that size; then their holes, which hold
+ * at least the multiplier's share of the live data, take the next
+ * cycle's allocation. */
+static void set_budget_after_collection(struct kn_heap *heap, const struct bp_counts *n) {
+  struct kn_common *c = &heap->common;
+  if (c->heap_policy == KN_HEAP_FIXED)
+    return;
+  size_t reached = n->reached_bytes + heap->large.live_bytes;
+  size_t kept_besides = n->marked_bytes - n->reached_bytes;
+  size_t target = kn_policy_heap_size(c, reached) + kept_besides;
+  if (c->heap_limit && target > c->heap_limit)
+    target = c->heap_limit;
+  c->heap_target = target > heap_footprint(heap) ? target : heap_footprint(heap);
+}
+
 static void collect(struct kn_heap *heap) {
   struct kn_common *c = &heap->common;
   size_t old_footprint = heap_footprint(heap);
@@ -321,8 +339,7 @@ static void collect(struct kn_heap *heap) {
   bp_marker_destroy(&marker);
   sweep_blocks(heap, &counts);
   kn_large_space_sweep(&heap->large);
-  /* Blocks kept alive cost their whole extent, whatever they hold. */
-  c->heap_size = kn_policy_heap_size(c, heap_footprint(heap));
+  set_budget_after_collection(heap, &counts);
   counts.blocks_recyclable = bp_build_recycle_lists(heap);
   struct kn_collection_report report = {
     .kind = KN_COLLECT_MAJOR,

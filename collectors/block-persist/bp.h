@@ -111,6 +111,7 @@ struct bp_counts {
   uint64_t rounds;           /* persistence rounds that persisted a block */
   uint64_t blocks_freed;
   uint64_t marked_bytes;
+  uint64_t reached_bytes;    /* of the small objects marked from the roots */
   uint64_t blocks_recyclable; /* kept blocks put on the recycle lists */
 };
 
@@ -187,6 +188,13 @@ static inline size_t bp_block_bitmap_words(const struct bp_block *b) {
 
 static inline size_t bp_heap_footprint(const struct kn_heap *heap) {
   return heap->arena.granted_bytes + heap->large.bytes;
+}
+
+/* What the footprint may reach before a collection: the fixed size, or
+ * the growable heap's current target (set after each collection). */
+static inline size_t bp_heap_budget(const struct kn_heap *heap) {
+  const struct kn_common *c = &heap->common;
+  return c->heap_policy == KN_HEAP_FIXED ? c->heap_size : c->heap_target;
 }
 
 /* ---- regions.c ---------------------------------------------------------- */

@@ -156,11 +156,14 @@ static void mark_roots(struct bp_marker *m) {
   kn_trace_mutator_roots(&mut->base.fast, &mut->base.roots, &m->sink);
 }
 
-static uint64_t blocks_with_marks(const struct bp_arena *a) {
+/* The blocks holding a marked object; adds their marked bytes to *bytes. */
+static uint64_t blocks_with_marks(const struct bp_arena *a, uint64_t *bytes) {
   uint64_t n = 0;
   for (uint32_t i = 0; i < a->used; i++)
-    if (a->blocks[i].state != BP_BLOCK_FREE && a->blocks[i].marked_bytes)
+    if (a->blocks[i].state != BP_BLOCK_FREE && a->blocks[i].marked_bytes) {
       n++;
+      *bytes += a->blocks[i].marked_bytes;
+    }
   return n;
 }
 
@@ -224,11 +227,12 @@ void bp_mark_heap(struct bp_marker *m) {
   mark_roots(m);
   drain(m);
   m->counts->reached = m->marked;
-  m->counts->blocks_before = blocks_with_marks(&heap->arena);
+  m->counts->blocks_before = blocks_with_marks(&heap->arena, &m->counts->reached_bytes);
   if (heap->config.persistence)
     m->counts->rounds = persist(m);
   /* Kept by persistence: marked in the blocks it persisted, or reached
    * only from objects marked there. */
   m->counts->persisted = m->marked - m->counts->reached;
-  m->counts->blocks_after = blocks_with_marks(&heap->arena);
+  uint64_t all_bytes = 0;
+  m->counts->blocks_after = blocks_with_marks(&heap->arena, &all_bytes);
 }

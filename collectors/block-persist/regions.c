@@ -109,7 +109,7 @@ static enum grant_result grant(struct kn_heap *heap, struct bp_region *r, size_t
     return BLOCK_FULL;
   if (b->granted - r->hp >= bytes)
     return GRANTED;
-  size_t footprint = bp_heap_footprint(heap), budget = heap->common.heap_size;
+  size_t footprint = bp_heap_footprint(heap), budget = bp_heap_budget(heap);
   size_t room = budget > footprint ? budget - footprint : 0;
   size_t step = bytes > BP_GRANT_CHUNK ? bytes : BP_GRANT_CHUNK;
   if (room > step)
@@ -149,7 +149,7 @@ static enum bp_block_state state_of_class(enum bp_class cls) {
 /* Opens the region on an empty block. */
 static bool open_empty_block(struct kn_heap *heap, struct bp_region *r, enum bp_class cls,
                              size_t bytes) {
-  if (bp_heap_footprint(heap) + bytes > heap->common.heap_size)
+  if (bp_heap_footprint(heap) + bytes > bp_heap_budget(heap))
     return false; /* no empty block the budget could not grant */
   struct bp_block *b = bp_block_take(&heap->arena, state_of_class(cls));
   return b && open_tail(heap, r, b, bytes) == GRANTED;
