@@ -233,6 +233,15 @@ static bool grow(struct kn_heap *heap) {
   return grew;
 }
 
+/* After a collection: the survivors of a fixed heap need more than its
+ * budget (capacity was raised to the blocks in use, since evacuation
+ * never fails).  Carrying on in the survivors' partial blocks would run
+ * over the fixed size and thrash; that is exhaustion. */
+static bool over_fixed_budget(const struct kn_heap *heap) {
+  const struct kn_common *c = &heap->common;
+  return c->heap_policy == KN_HEAP_FIXED && pcc_footprint(heap) > c->heap_size;
+}
+
 static void *allocate_small(struct kn_mutator *mut, size_t size, unsigned kind, unsigned tag) {
   struct kn_heap *heap = mut->heap;
   for (;;) {
@@ -247,7 +256,7 @@ static void *allocate_small(struct kn_mutator *mut, size_t size, unsigned kind, 
      * what it freed is worth a try. */
     if (!collect(heap, mut, epoch, true))
       continue;
-    if (mut->block || grow(heap))
+    if (!over_fixed_budget(heap) && (mut->block || grow(heap)))
       continue;
     if (!kn_heap_exhausted(&heap->common, size, pcc_footprint(heap)))
       return NULL;
