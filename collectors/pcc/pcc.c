@@ -237,9 +237,14 @@ static bool grow(struct kn_heap *heap) {
  * budget (capacity was raised to the blocks in use, since evacuation
  * never fails).  Carrying on in the survivors' partial blocks would run
  * over the fixed size and thrash; that is exhaustion. */
-static bool over_fixed_budget(const struct kn_heap *heap) {
+static bool over_fixed_budget(struct kn_heap *heap) {
   const struct kn_common *c = &heap->common;
-  return c->heap_policy == KN_HEAP_FIXED && pcc_footprint(heap) > c->heap_size;
+  if (c->heap_policy != KN_HEAP_FIXED)
+    return false;
+  pthread_mutex_lock(&heap->lock); /* other mutators allocate large objects */
+  bool over = pcc_footprint(heap) > c->heap_size;
+  pthread_mutex_unlock(&heap->lock);
+  return over;
 }
 
 static void *allocate_small(struct kn_mutator *mut, size_t size, unsigned kind, unsigned tag) {
