@@ -287,23 +287,17 @@ static void sweep_blocks(struct kn_heap *heap, struct bp_counts *counts) {
 static void report_counts(struct kn_heap *heap, const struct bp_counts *n,
                           struct kn_collection_report *report) {
   struct kn_common *c = &heap->common;
-  kn_report_add_counter(report, "objects-reached", n->reached);
-  kn_report_add_counter(report, "objects-persisted", n->persisted);
+  kn_count_collection(c, report, "objects-reached", n->reached);
+  kn_count_collection(c, report, "objects-persisted", n->persisted);
   kn_report_add_counter(report, "blocks-live-before", n->blocks_before);
   kn_report_add_counter(report, "blocks-live-after", n->blocks_after);
-  kn_report_add_counter(report, "persist-rounds", n->rounds);
-  kn_report_add_counter(report, "blocks-freed", n->blocks_freed);
+  kn_count_collection(c, report, "persist-rounds", n->rounds);
+  kn_count_collection(c, report, "blocks-freed", n->blocks_freed);
   kn_report_add_counter(report, "ambiguous-roots", n->ambiguous_hits);
   kn_report_add_counter(report, "large-objects", heap->large.count);
-  kn_report_add_counter(report, "holes-reused", heap->recycling.holes_reused);
-  kn_report_add_counter(report, "bytes-in-holes", heap->recycling.bytes_in_holes);
+  kn_count_collection(c, report, "holes-reused", heap->recycling.holes_reused);
+  kn_count_collection(c, report, "bytes-in-holes", heap->recycling.bytes_in_holes);
   kn_report_add_counter(report, "blocks-recyclable", n->blocks_recyclable);
-  kn_stats_add_counter(c, "objects-reached", n->reached);
-  kn_stats_add_counter(c, "objects-persisted", n->persisted);
-  kn_stats_add_counter(c, "persist-rounds", n->rounds);
-  kn_stats_add_counter(c, "blocks-freed", n->blocks_freed);
-  kn_stats_add_counter(c, "holes-reused", heap->recycling.holes_reused);
-  kn_stats_add_counter(c, "bytes-in-holes", heap->recycling.bytes_in_holes);
   memset(&heap->recycling, 0, sizeof heap->recycling);
 }
 

@@ -129,6 +129,9 @@ void kn_stats_heap_resized(struct kn_common *c, uint64_t old_bytes, uint64_t new
 /* Adds to a named running total that kn_heap_get_stats reports. */
 void kn_stats_add_counter(struct kn_common *c, const char *name, uint64_t delta);
 void kn_report_add_counter(struct kn_collection_report *r, const char *name, uint64_t v);
+/* Both: a figure of this collection that also accumulates in the totals. */
+void kn_count_collection(struct kn_common *c, struct kn_collection_report *r, const char *name,
+                         uint64_t v);
 void kn_common_get_stats(struct kn_common *c, struct kn_stats *out);
 
 /* Stress mode: true when this allocation should trigger a collection. */

@@ -86,6 +86,12 @@ void kn_report_add_counter(struct kn_collection_report *r, const char *name, uin
   find_counter(r->counters, &r->counter_count, name)->value += v;
 }
 
+void kn_count_collection(struct kn_common *c, struct kn_collection_report *r, const char *name,
+                         uint64_t v) {
+  kn_report_add_counter(r, name, v);
+  kn_stats_add_counter(c, name, v);
+}
+
 static int compare_u64(const void *a, const void *b) {
   uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
   return (x > y) - (x < y);
