@@ -16,7 +16,7 @@ enum { MAX_SEEN = 256, BLOCK = 64 * 1024 };
 
 /* What the listener saw, one entry per collection. */
 struct seen_collection {
-  uint64_t reached, persisted, blocks_before, blocks_after, rounds, ambiguous;
+  uint64_t reached, persisted, blocks_before, blocks_after, rounds, units, ambiguous;
   uint64_t holes_reused, bytes_in_holes, live_bytes, heap_bytes;
 };
 
@@ -40,6 +40,7 @@ static void on_collection_end(void *data, const struct kn_collection_report *r) 
   s->blocks_before = counter(r, "blocks-live-before");
   s->blocks_after = counter(r, "blocks-live-after");
   s->rounds = counter(r, "persist-rounds");
+  s->units = counter(r, "units-persisted");
   s->ambiguous = counter(r, "ambiguous-roots");
   s->holes_reused = counter(r, "holes-reused");
   s->bytes_in_holes = counter(r, "bytes-in-holes");
@@ -477,8 +478,10 @@ static struct cascade_result run_cascade(const char *spec, unsigned setup_kind) 
 }
 
 /* About 100 kB per iteration in 64 kB blocks: 100 iterations fill ~150
- * blocks, 20 collections.  Perry's pass unless a case asks for fix B. */
-#define CASCADE_SPEC "block-size=64k,heap-size=64m,persist-reached-only=0"
+ * blocks, 20 collections.  Perry's pass unless a case asks for fix B; the
+ * blocks are the units, and persistence starts from every marked object
+ * (fixes C and D off). */
+#define CASCADE_SPEC "block-size=64k,heap-size=64m,persist-seeds=reached,persist-reached-only=0"
 
 static void cascade_with_persistence(void) {
   struct cascade_result r = run_cascade(CASCADE_SPEC ",persistence=1,long-lived-blocks=1",
@@ -528,7 +531,7 @@ static void backward_cascade_defeats_fix_a(void) {
 /* ...and fix B does: one round, over the blocks the roots reach. */
 static void fix_b_stops_the_backward_cascade(void) {
   struct cascade_result r =
-      run_cascade_with("block-size=64k,heap-size=64m,persist-reached-only=1,long-lived-blocks=1",
+      run_cascade_with("block-size=64k,heap-size=64m,persist-seeds=reached,persist-reached-only=1,long-lived-blocks=1",
                        KN_ALLOC_LONG_LIVED, build_document_bottom_up);
   CHECKF(r.max_rounds == 1 && r.max_blocks <= 8,
          "with fix B: %llu rounds, %llu live blocks at most", (unsigned long long)r.max_rounds,
@@ -538,25 +541,108 @@ static void fix_b_stops_the_backward_cascade(void) {
 /* Fix B alone, without fix A's blocks, stops the forward cascade too. */
 static void fix_b_stops_the_forward_cascade(void) {
   struct cascade_result r =
-      run_cascade("block-size=64k,heap-size=64m,persist-reached-only=1,long-lived-blocks=0",
+      run_cascade("block-size=64k,heap-size=64m,persist-seeds=reached,persist-reached-only=1,long-lived-blocks=0",
                   KN_ALLOC_TRACED);
   CHECKF(r.max_rounds == 1 && r.max_blocks <= 8,
          "with fix B: %llu rounds, %llu live blocks at most", (unsigned long long)r.max_rounds,
          (unsigned long long)r.max_blocks);
 }
 
+/* Fixes C and D on one 1 MB block: garbage, one object kept by a precise
+ * root or only by a stack slot, then garbage again. */
+enum { GARBAGE_NODES = 4000, UNIT = 16 * 1024 };
+#define UNITS_SPEC "block-size=1m,persist-unit=16k"
+
+static void *kept_root;
+
+__attribute__((noinline)) static void drop_nodes(struct kn_mutator *mut, uint32_t n) {
+  for (uint32_t i = 0; i < n; i++)
+    test_node(mut, 0xdead, 6);
+}
+
+__attribute__((noinline)) static void *kept_amid_garbage(struct kn_mutator *mut) {
+  drop_nodes(mut, GARBAGE_NODES);
+  void *obj = test_node(mut, 77, 6);
+  drop_nodes(mut, GARBAGE_NODES);
+  return obj;
+}
+
+static struct seen_collection kept_by_precise_root(const char *spec) {
+  struct test_heap th = watched_heap(spec);
+  CHECK(kn_heap_add_root(th.heap, &kept_root));
+  test_scrub_stack();
+  kept_root = kept_amid_garbage(th.mut);
+  test_scrub_stack(); /* no stale copies of the garbage's addresses */
+  struct seen_collection s = *collect_and_see(&th);
+  CHECK(((struct tnode *)kept_root)->id == 77);
+  kept_root = NULL;
+  test_heap_destroy(&th);
+  return s;
+}
+
+/* The most objects two units can hold: the kept object may straddle two. */
+static uint64_t two_units_of_objects(void) { return 2 * UNIT / KN_GRANULE; }
+
+/* Fix C: persistence keeps the unit around a reached object, not the
+ * whole block. */
+static void fix_c_keeps_a_unit_not_the_block(void) {
+  struct seen_collection block =
+      kept_by_precise_root("block-size=1m,persist-unit=0,persist-seeds=reached");
+  struct seen_collection unit = kept_by_precise_root(UNITS_SPEC ",persist-seeds=reached");
+  CHECKF(block.units == 1 && block.persisted >= 2 * GARBAGE_NODES,
+         "whole block: %llu units, %llu objects persisted", (unsigned long long)block.units,
+         (unsigned long long)block.persisted);
+  CHECKF(unit.units >= 1 && unit.persisted > 0 && unit.persisted <= two_units_of_objects(),
+         "16 kB units: %llu units, %llu objects persisted", (unsigned long long)unit.units,
+         (unsigned long long)unit.persisted);
+}
+
+/* Fix D: an object a precise root holds is exact; its neighbours are not
+ * kept... */
+static void fix_d_keeps_nothing_around_precise_roots(void) {
+  struct seen_collection s = kept_by_precise_root(UNITS_SPEC);
+  CHECKF(s.reached >= 1 && s.units == 0 && s.persisted == 0,
+         "%llu reached, %llu units and %llu objects persisted", (unsigned long long)s.reached,
+         (unsigned long long)s.units, (unsigned long long)s.persisted);
+}
+
+/* ...while one a stack slot designates keeps its unit. */
+static void fix_d_keeps_the_unit_of_a_stack_reference(void) {
+  struct test_heap th = watched_heap(UNITS_SPEC);
+  test_scrub_stack();
+  void *volatile held = kept_amid_garbage(th.mut);
+  test_scrub_stack();
+  const struct seen_collection *s = collect_and_see(&th);
+  CHECKF(s->ambiguous >= 1 && s->units >= 1 && s->persisted > 0 &&
+             s->persisted <= two_units_of_objects(),
+         "%llu ambiguous roots, %llu units and %llu objects persisted",
+         (unsigned long long)s->ambiguous, (unsigned long long)s->units,
+         (unsigned long long)s->persisted);
+  CHECK(((struct tnode *)held)->id == 77);
+  test_heap_destroy(&th);
+}
+
 static void trace_nothing(void *obj, unsigned tag, struct kn_edges *edges, void *data) {
   (void)obj, (void)tag, (void)edges, (void)data;
 }
 
-static void block_size_must_be_power_of_two(void) {
-  struct kn_options *opts = kn_test_options("block-size=96k");
+static void refused_option(const char *spec, const char *why) {
+  struct kn_options *opts = kn_test_options(spec);
   struct kn_embedder embedder = {.trace_object = trace_nothing};
   struct kn_heap *heap;
   struct kn_mutator *mut;
-  CHECK(!kn_heap_create(opts, &embedder, &heap, &mut));
-  CHECKF(strstr(kn_options_error(opts), "power of two"), "message: %s", kn_options_error(opts));
+  CHECKF(!kn_heap_create(opts, &embedder, &heap, &mut), "%s was accepted", spec);
+  CHECKF(strstr(kn_options_error(opts), why), "%s: %s", spec, kn_options_error(opts));
   kn_options_destroy(opts);
+}
+
+static void persist_unit_must_be_power_of_two(void) {
+  refused_option("persist-unit=3000", "power of two");
+  refused_option("persist-unit=256", "at least 512");
+}
+
+static void block_size_must_be_power_of_two(void) {
+  refused_option("block-size=96k", "power of two");
 }
 
 const struct kn_test_case kn_collector_cases[] = {
@@ -577,6 +663,12 @@ const struct kn_test_case kn_collector_cases[] = {
   {"block-persist/backward-cascade-defeats-fix-a", backward_cascade_defeats_fix_a},
   {"block-persist/fix-b-stops-the-backward-cascade", fix_b_stops_the_backward_cascade},
   {"block-persist/fix-b-stops-the-forward-cascade", fix_b_stops_the_forward_cascade},
+  {"block-persist/fix-c-keeps-a-unit-not-the-block", fix_c_keeps_a_unit_not_the_block},
+  {"block-persist/fix-d-keeps-nothing-around-precise-roots",
+   fix_d_keeps_nothing_around_precise_roots},
+  {"block-persist/fix-d-keeps-the-unit-of-a-stack-reference",
+   fix_d_keeps_the_unit_of_a_stack_reference},
+  {"block-persist/persist-unit-must-be-power-of-two", persist_unit_must_be_power_of_two},
   {"block-persist/block-size-must-be-power-of-two", block_size_must_be_power_of_two},
   {NULL, NULL},
 };

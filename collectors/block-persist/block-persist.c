@@ -16,7 +16,7 @@
  *    and a marked object's referents are marked.
  *  - A block holding no marked object after a collection is emptied and its
  *    pages returned to the system; a block holding one keeps its memory.
- *    In a persisted block every object is marked; elsewhere the unmarked
+ *    In a persisted unit every object is marked; elsewhere the unmarked
  *    ones lose their start bits and become holes, which allocation reuses
  *    until the next collection (each once: the lists are rebuilt by the
  *    sweep), so collections are still triggered by refused grants.
@@ -38,6 +38,7 @@ _Static_assert(KN_BLOCK_PERSIST_LARGE_THRESHOLD == 8192,
                "kn-attrs-block-persist.h and block-persist.c disagree");
 
 const char kn_collector_id[] = "block-persist";
+static const char *const persist_seeds_choices[] = {"reached", "ambiguous", NULL};
 const struct kn_option_spec kn_collector_options[] = {
   {"block-size", KN_OPT_SIZE, 8.0 * 1024 * 1024, 64.0 * 1024, 1024.0 * 1024 * 1024, NULL,
    "arena block size, a power of two"},
@@ -45,6 +46,11 @@ const struct kn_option_spec kn_collector_options[] = {
    "keep every object of a block that holds a reachable one (Perry's pass)"},
   {"persist-reached-only", KN_OPT_BOOL, 1, 0, 1, NULL,
    "fix B: persist only blocks holding an object reached from the roots, in one round"},
+  {"persist-unit", KN_OPT_SIZE, 64.0 * 1024, 0, 1024.0 * 1024 * 1024, NULL,
+   "fix C: persist this aligned part of a block around a seed, not the block (0: the block)"},
+  {"persist-seeds", KN_OPT_CHOICE, BP_SEEDS_AMBIGUOUS, 0, 1, persist_seeds_choices,
+   "fix D: what a persisted unit must hold: an object an ambiguous root designates, or "
+   "any object reached from the roots"},
   {"long-lived-blocks", KN_OPT_BOOL, 1, 0, 1, NULL,
    "fix A: KN_ALLOC_LONG_LIVED objects get blocks of their own"},
   {"fresh-block-after-gc", KN_OPT_BOOL, 0, 0, 1, NULL,
@@ -83,13 +89,20 @@ static bool fail_create(struct kn_options *opts, struct kn_heap *heap, struct kn
   return kn_heap_create_failed(&heap->common, mut, opts, "block-persist: %s", msg);
 }
 
-static void read_config(struct kn_heap *heap) {
+/* A persistence unit as large as a block is the whole block. */
+static const char *read_config(struct kn_heap *heap, size_t block_size) {
   const struct kn_options *o = heap->common.opts;
+  size_t unit = (size_t)kn_option(o, "persist-unit");
+  if (unit && ((unit & (unit - 1)) || unit < BP_PERSIST_UNIT_MIN))
+    return "persist-unit must be 0 (whole blocks) or a power of two of at least 512 bytes";
+  heap->config.persist_unit = unit < block_size ? unit : 0;
+  heap->config.persist_seeds = (enum bp_seeds)kn_option(o, "persist-seeds");
   heap->config.persistence = kn_option(o, "persistence") != 0;
   heap->config.persist_reached_only = kn_option(o, "persist-reached-only") != 0;
   heap->config.long_lived_blocks = kn_option(o, "long-lived-blocks") != 0;
   heap->config.fresh_block_after_gc = kn_option(o, "fresh-block-after-gc") != 0;
   heap->config.scan_data_sections = kn_option(o, "scan-data-sections") != 0;
+  return NULL;
 }
 
 bool kn_heap_create(struct kn_options *opts, const struct kn_embedder *embedder,
@@ -104,7 +117,9 @@ bool kn_heap_create(struct kn_options *opts, const struct kn_embedder *embedder,
   size_t block_size = (size_t)kn_option(heap->common.opts, "block-size");
   if (block_size & (block_size - 1))
     return fail_create(opts, heap, mut, "block-size must be a power of two");
-  read_config(heap);
+  const char *bad = read_config(heap, block_size);
+  if (bad)
+    return fail_create(opts, heap, mut, bad);
   if (!bp_arena_init(&heap->arena, block_size, reserve_bytes(&heap->common, block_size)))
     return fail_create(opts, heap, mut, "cannot reserve the arena");
   kn_large_space_init(&heap->large);
@@ -258,7 +273,6 @@ static void prepare_blocks(struct kn_heap *heap) {
   bp_retire_regions(heap);
   struct bp_arena *a = &heap->arena;
   for (uint32_t i = 0; i < a->used; i++) {
-    a->blocks[i].persisted = false;
     a->blocks[i].marked_bytes = 0;
   }
 }
@@ -292,6 +306,7 @@ static void report_counts(struct kn_heap *heap, const struct bp_counts *n,
   kn_report_add_counter(report, "blocks-live-before", n->blocks_before);
   kn_report_add_counter(report, "blocks-live-after", n->blocks_after);
   kn_count_collection(c, report, "persist-rounds", n->rounds);
+  kn_count_collection(c, report, "units-persisted", n->units);
   kn_count_collection(c, report, "blocks-freed", n->blocks_freed);
   kn_report_add_counter(report, "ambiguous-roots", n->ambiguous_hits);
   kn_report_add_counter(report, "large-objects", heap->large.count);

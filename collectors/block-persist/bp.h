@@ -37,7 +37,6 @@ struct bp_block {
   uintptr_t cursor;     /* recyclable: holes below this were handed out */
   uint64_t *starts, *marks;
   enum bp_block_state state;
-  bool persisted;       /* this collection: every object in it is marked */
   size_t marked_bytes;  /* this collection */
   uint32_t next_free;   /* free list link (block number + 1; 0 ends) */
   uint32_t next_recyclable; /* recycle list link (block number + 1; 0 ends) */
@@ -72,6 +71,9 @@ enum { BP_REGIONS = 2 * BP_CLASSES };
  * walking holes per byte allocated. */
 enum { BP_MIN_HOLE = 256 };
 
+/* Fix C's smallest unit: one word of a block's bitmaps (64 granules). */
+enum { BP_PERSIST_UNIT_MIN = 64 * KN_GRANULE };
+
 /* Hole reuse between two collections, reported at the second. */
 struct bp_recycling {
   uint64_t holes_reused;     /* hole regions opened */
@@ -92,10 +94,18 @@ struct bp_arena {
   size_t granted_bytes;    /* sum of (granted - start) over blocks in use */
 };
 
+/* What the first persistence round starts from (option persist-seeds). */
+enum bp_seeds {
+  BP_SEEDS_REACHED,     /* any marked object: fix B, or Perry's first round */
+  BP_SEEDS_AMBIGUOUS,   /* objects an ambiguous root designates: fix D */
+};
+
 /* Options of this collector, read once at heap creation. */
 struct bp_config {
   bool persistence;
   bool persist_reached_only;  /* fix B */
+  size_t persist_unit;        /* fix C: bytes; 0 persists whole blocks */
+  enum bp_seeds persist_seeds; /* fix D */
   bool long_lived_blocks;
   bool fresh_block_after_gc;
   bool scan_data_sections;
@@ -109,6 +119,7 @@ struct bp_counts {
   uint64_t blocks_before;    /* blocks holding a marked object before the pass */
   uint64_t blocks_after;     /* ... after it */
   uint64_t rounds;           /* persistence rounds that persisted a block */
+  uint64_t units;            /* units persisted (blocks, when the unit is a block) */
   uint64_t blocks_freed;
   uint64_t marked_bytes;
   uint64_t reached_bytes;    /* of the small objects marked from the roots */

@@ -7,16 +7,21 @@
  * addresses.  Either way an object is marked once and pushed on the mark
  * stack, whose objects are traced through the embedder's callback.
  *
- * The persistence pass then treats every block holding a marked object as
- * wholly live: it marks every object in it and traces them.  Perry's pass
- * repeats that until no further block gains a mark, and so feeds on
- * itself: a dead object kept in one block keeps the next block whole, and
- * so on (the cascade).  Fix B (persist-reached-only=1, the default) runs
- * one round over the blocks that hold an object reached from the roots,
- * which are the blocks Perry's reason for persistence concerns: objects
- * the persisted ones reach are marked, since a kept object's fields must
- * stay valid, but their blocks are not persisted in turn.  Objects marked
- * by persistence are counted apart, which is how the cascade shows in the
+ * The persistence pass then treats every unit (a block, or with fix C an
+ * aligned part of one) holding a marked object as wholly live: it marks
+ * every object in it and traces them.  Perry's pass repeats that until no
+ * further unit gains a mark, and so feeds on itself: a dead object kept in
+ * one block keeps the next block whole, and so on (the cascade).  Fix B
+ * (persist-reached-only=1) runs one round: objects the persisted ones
+ * reach are marked, since a kept object's fields must stay valid, but
+ * their units are not persisted in turn.  Fix C (persist-unit, 64 kB by
+ * default) bounds the garbage kept around each seed to a unit instead of
+ * a block; the rest of the block's dead space becomes holes.  Fix D
+ * (persist-seeds=ambiguous) starts the pass only from the objects the
+ * ambiguous roots designate, the references a conservative scan is unsure
+ * of, rather than from everything marked: a precise root or a heap edge
+ * is exact and gives no reason to keep its neighbours.  Objects marked by
+ * persistence are counted apart, which is how the cascade shows in the
  * statistics. */
 
 #include <stdlib.h>
@@ -167,11 +172,10 @@ static uint64_t blocks_with_marks(const struct bp_arena *a, uint64_t *bytes) {
   return n;
 }
 
-/* Marks and pushes every unmarked object of a block. */
-static void persist_block(struct bp_marker *m, struct bp_block *b) {
-  b->persisted = true;
-  size_t words = bp_block_bitmap_words(b);
-  for (size_t w = 0; w < words; w++) {
+/* Marks and pushes every unmarked object that starts in words [from, to)
+ * of b's bitmaps (64 granules each). */
+static void persist_words(struct bp_marker *m, struct bp_block *b, size_t from, size_t to) {
+  for (size_t w = from; w < to; w++) {
     uint64_t unmarked = b->starts[w] & ~b->marks[w];
     while (unmarked) {
       size_t g = w * 64 + (size_t)__builtin_ctzll(unmarked);
@@ -182,32 +186,97 @@ static void persist_block(struct bp_marker *m, struct bp_block *b) {
   }
 }
 
-/* Persists every block that holds a marked object and was not persisted
- * yet, then traces what that marked; false if there was none. */
-static bool persist_round(struct bp_marker *m) {
+static bool any_marked(const struct bp_block *b, size_t from, size_t to) {
+  for (size_t w = from; w < to; w++)
+    if (b->marks[w])
+      return true;
+  return false;
+}
+
+static bool any_unmarked(const struct bp_block *b, size_t from, size_t to) {
+  for (size_t w = from; w < to; w++)
+    if (b->starts[w] & ~b->marks[w])
+      return true;
+  return false;
+}
+
+/* The bitmap words [*from, *to) of the unit of b that holds bitmap word
+ * `w`: the whole block, or with fix C an aligned `persist-unit`. */
+static void unit_around(const struct bp_marker *m, const struct bp_block *b, size_t w,
+                        size_t *from, size_t *to) {
+  size_t words = bp_block_bitmap_words(b);
+  size_t per_unit = m->heap->config.persist_unit / BP_PERSIST_UNIT_MIN;
+  if (!per_unit) {
+    *from = 0;
+    *to = words;
+    return;
+  }
+  *from = w / per_unit * per_unit;
+  *to = *from + per_unit < words ? *from + per_unit : words;
+}
+
+/* Marks every object of the unit; false if they all were marked already
+ * (the unit was persisted before, or holds nothing else). */
+static bool persist_unit(struct bp_marker *m, struct bp_block *b, size_t from, size_t to) {
+  if (!any_unmarked(b, from, to))
+    return false;
+  persist_words(m, b, from, to);
+  m->counts->units++;
+  return true;
+}
+
+/* Persists every unit holding a marked object; false if none needed it. */
+static bool persist_marked_units(struct bp_marker *m) {
   struct bp_arena *a = &m->heap->arena;
   bool any = false;
   for (uint32_t i = 0; i < a->used; i++) {
     struct bp_block *b = &a->blocks[i];
-    if (b->state != BP_BLOCK_FREE && b->marked_bytes && !b->persisted) {
-      persist_block(m, b);
-      any = true;
+    if (b->state == BP_BLOCK_FREE || !b->marked_bytes)
+      continue;
+    size_t from, to, words = bp_block_bitmap_words(b);
+    for (size_t w = 0; w < words; w = to) {
+      unit_around(m, b, w, &from, &to);
+      if (any_marked(b, from, to))
+        any |= persist_unit(m, b, from, to);
     }
   }
-  drain(m);
   return any;
 }
 
-/* Returns the rounds that persisted at least one block: one at most with
- * fix B, otherwise as many as it takes to reach the fixed point. */
-static uint64_t persist(struct bp_marker *m) {
-  uint64_t rounds = 0;
-  while (persist_round(m)) {
-    rounds++;
-    if (m->heap->config.persist_reached_only)
-      break;
+/* Fix D: persists the units holding an object that an ambiguous root
+ * designates; false if none needed it. */
+static bool persist_ambiguous_units(struct bp_marker *m) {
+  struct bp_arena *a = &m->heap->arena;
+  bool any = false;
+  for (size_t i = 0; i < m->ambiguous_count; i++) {
+    void *obj = bp_resolve_ambiguous(m->heap, m->ambiguous[i]);
+    if (!obj)
+      continue;
+    struct bp_block *b = bp_block_of(a, (uintptr_t)obj);
+    size_t from, to;
+    unit_around(m, b, bp_granule_of(b, (uintptr_t)obj - KN_HEADER_BYTES) / 64, &from, &to);
+    any |= persist_unit(m, b, from, to);
   }
-  return rounds;
+  return any;
+}
+
+/* Returns the rounds that persisted at least one unit: one at most with
+ * fix B, otherwise as many as it takes to reach the fixed point.  Each
+ * round traces what it marked before the next one looks for marks. */
+static uint64_t persist(struct bp_marker *m) {
+  const struct bp_config *config = &m->heap->config;
+  bool any = config->persist_seeds == BP_SEEDS_AMBIGUOUS ? persist_ambiguous_units(m)
+                                                          : persist_marked_units(m);
+  uint64_t rounds = 0;
+  for (;;) {
+    drain(m);
+    if (!any)
+      return rounds;
+    rounds++;
+    if (config->persist_reached_only)
+      return rounds;
+    any = persist_marked_units(m);
+  }
 }
 
 void bp_marker_init(struct bp_marker *m, struct kn_heap *heap, struct bp_counts *counts) {
