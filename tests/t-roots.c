@@ -19,6 +19,7 @@ static void registered_root_added_and_removed(void) {
          (unsigned long long)live_held);
   CHECK(((struct tnode *)root)->id == 1);
   CHECK(kn_heap_remove_root(th.heap, &root));
+  test_scrub_stack(); /* a conservative scan must not find a stale copy */
   uint64_t live_dropped = test_live_after_collect(&th);
   CHECKF(live_dropped + 8000 <= live_held, "an unrooted object survived: %llu -> %llu",
          (unsigned long long)live_held, (unsigned long long)live_dropped);
