@@ -2,11 +2,12 @@
 roundtrip (issue #5, seed 000).
 
 The JSON roundtrip, in C against the API (bench-NAME json) and through the
-JS interpreter (js:json-roundtrip), runs at each iteration count in six
-configurations: block-persist with persistence and both fixes off (Perry's
-collector), with fix A (long-lived blocks), with fixes A and B (persistence
-in one round over the blocks the roots reach: the default), the same with
-2 MB blocks instead of 8, with persistence off, and gen-ms for reference.  The table gives wall time and peak RSS per
+JS interpreter (js:json-roundtrip), runs at each iteration count in seven
+configurations: block-persist with persistence and every fix off (Perry's
+collector), then with fix A (long-lived blocks), fix B (one persistence
+round), fix C (64 kB persistence units instead of blocks) and fix D (units
+only around the objects ambiguous roots designate: the default) added in
+turn, with persistence off, and gen-ms for reference.  The table gives wall time and peak RSS per
 iteration count, the RSS growth from the first count to the last, the
 ratios to gen-ms at the last count, and block-persist's own counters.
 
@@ -22,20 +23,22 @@ import statistics
 
 import kn_bench_report as report
 
+# Each fix is added to the one before; the options name every fix the
+# configuration turns off, so that a change of default changes no row.
+WHOLE_BLOCKS = "persist-unit=0:persist-seeds=reached"
 DEFAULT_CONFIGS = [
-    ("block-persist:persistence=1:persist-reached-only=0:long-lived-blocks=0",
+    ("block-persist:persist-reached-only=0:long-lived-blocks=0:" + WHOLE_BLOCKS,
      "Perry: persistence, fixes off"),
-    ("block-persist:persistence=1:persist-reached-only=0:long-lived-blocks=1",
-     "fix A: long-lived blocks"),
-    ("block-persist:persistence=1:persist-reached-only=1:long-lived-blocks=1",
-     "fixes A and B: the default"),
-    ("block-persist:block-size=2m", "fixes A and B, 2 MB blocks"),
+    ("block-persist:persist-reached-only=0:" + WHOLE_BLOCKS, "fix A: long-lived blocks"),
+    ("block-persist:" + WHOLE_BLOCKS, "fixes A and B: one persistence round"),
+    ("block-persist:persist-seeds=reached", "fixes A, B and C: 64 kB persistence units"),
+    ("block-persist", "fixes A to D: units around ambiguous roots only (the default)"),
     ("block-persist:persistence=0", "persistence off"),
     ("gen-ms", "reference"),
 ]
 # The configurations the issue's target is checked on.
 FIXES = {DEFAULT_CONFIGS[1][0]: "fix A", DEFAULT_CONFIGS[2][0]: "fixes A and B",
-         DEFAULT_CONFIGS[3][0]: "fixes A and B, 2 MB blocks"}
+         DEFAULT_CONFIGS[3][0]: "fixes A, B and C", DEFAULT_CONFIGS[4][0]: "fixes A to D"}
 BASELINE = "gen-ms"
 GROWABLE = "heap-policy=growable"
 # The issue's target for fix A.
