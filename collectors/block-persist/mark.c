@@ -39,13 +39,13 @@ static void push(struct bp_marker *m, void *obj) {
   m->stack[m->count++] = obj;
 }
 
-/* Marks a small object given its block; true if it was unmarked. */
+/* Marks a small object given its block; true if it was unmarked.  Its
+ * header is read only when it is traced (drain), after a prefetch. */
 static bool mark_in_block(struct bp_marker *m, struct bp_block *b, void *obj) {
   size_t g = bp_granule_of(b, (uintptr_t)obj - KN_HEADER_BYTES);
   if (bp_bit(b->marks, g))
     return false;
   bp_set_bit(b->marks, g);
-  b->marked_bytes += kn_allocation_bytes(kn_object_size(obj));
   m->marked++;
   push(m, obj);
   return true;
@@ -146,10 +146,33 @@ void bp_capture_ambiguous_roots(struct bp_marker *m) {
 
 /* ---- Tracing -------------------------------------------------------------- */
 
+/* A marked object leaves the stack through a short FIFO that prefetches
+ * it, so that the cache misses of several objects overlap. */
+enum { PREFETCH_DEPTH = 8 };
+
+static void visit(struct bp_marker *m, void *obj) {
+  struct bp_arena *a = &m->heap->arena;
+  if (bp_arena_contains(a, (uintptr_t)obj))
+    bp_block_of(a, (uintptr_t)obj)->marked_bytes += kn_allocation_bytes(kn_object_size(obj));
+  kn_trace_object(&m->heap->common, &m->sink, obj);
+}
+
 static void drain(struct bp_marker *m) {
-  struct kn_common *c = &m->heap->common;
-  while (m->count)
-    kn_trace_object(c, &m->sink, m->stack[--m->count]);
+  void *fifo[PREFETCH_DEPTH];
+  size_t head = 0, queued = 0;
+  for (;;) {
+    while (queued < PREFETCH_DEPTH && m->count) {
+      void *obj = m->stack[--m->count];
+      __builtin_prefetch(kn_object_header(obj), 0);
+      fifo[(head + queued++) % PREFETCH_DEPTH] = obj;
+    }
+    if (!queued)
+      return;
+    void *obj = fifo[head];
+    head = (head + 1) % PREFETCH_DEPTH;
+    queued--;
+    visit(m, obj);
+  }
 }
 
 static void mark_roots(struct bp_marker *m) {
