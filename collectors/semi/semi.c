@@ -304,8 +304,16 @@ static inline void *forward(struct semi_tracer *t, void *obj) {
   return copy;
 }
 
+/* A batch holds the edges of several objects (kn_trace_object_batched):
+ * their targets' headers are fetched together first, so that the cache
+ * misses overlap instead of following one another. */
 static void forward_edges(struct kn_edge_sink *sink, void ***slots, size_t count) {
   struct semi_tracer *t = KN_CONTAINER_OF(sink, struct semi_tracer, sink);
+  for (size_t i = 0; i < count; i++) {
+    void *ref = *slots[i];
+    if (kn_is_reference(ref))
+      __builtin_prefetch(kn_object_header(ref), 1);
+  }
   for (size_t i = 0; i < count; i++) {
     void *ref = *slots[i];
     if (kn_is_reference(ref))
@@ -313,15 +321,20 @@ static void forward_edges(struct kn_edge_sink *sink, void ***slots, size_t count
   }
 }
 
-/* Cheney's scan, interleaved with tracing the large objects reached. */
+/* Cheney's scan, interleaved with tracing the large objects reached.
+ * Edges are forwarded in batches across objects; the scan is done when it
+ * has caught up with the copies and no edge is left in the batch. */
 static void trace_until_done(struct semi_tracer *t, uintptr_t scan) {
   struct kn_common *c = &t->heap->common;
   for (;;) {
     while (scan < t->alloc) {
       void *obj = (void *)(scan + KN_HEADER_BYTES);
       scan += kn_allocation_bytes(kn_object_size(obj));
-      kn_trace_object(c, &t->sink, obj);
+      kn_trace_object_batched(c, &t->sink, obj);
     }
+    kn_edges_flush(&t->sink.edges);
+    if (scan < t->alloc)
+      continue;
     if (!t->large_count)
       return;
     kn_trace_object(c, &t->sink, t->large_stack[--t->large_count]);
