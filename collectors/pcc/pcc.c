@@ -418,9 +418,7 @@ static void collect_stopped(struct kn_heap *heap) {
   kn_report_add_counter(&report, "large-objects", heap->large.count);
   kn_report_add_counter(&report, "blocks-used", heap->blocks.nused);
   kn_report_add_counter(&report, "gc-threads", kn_tracer_joined(heap->tracer));
-  kn_report_add_counter(&report, "objects-stolen", stolen);
-  kn_collection_end(c, &report);
-  kn_stats_add_counter(c, "objects-stolen", stolen);
+  kn_count_collection(c, &report, "objects-stolen", stolen);
   kn_stats_add_counter(c, "objects-published", published);
   kn_stats_add_counter(c, "objects-traced", traced);
   kn_stats_add_counter(c, "objects-traced-by-helpers", by_helpers);
@@ -431,6 +429,9 @@ static void collect_stopped(struct kn_heap *heap) {
   kn_stats_add_counter(c, "blocks-paged-out",
                        heap->blocks.paged_out_total - heap->paged_out_reported);
   heap->paged_out_reported = heap->blocks.paged_out_total;
+  /* The totals above are up to date when the listener hears of the end,
+   * as in the other collectors. */
+  kn_collection_end(c, &report);
   kn_stats_heap_resized(c, old_footprint, pcc_footprint(heap));
   if (c->verify)
     verify_or_die(heap);
