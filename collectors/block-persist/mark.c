@@ -146,10 +146,6 @@ void bp_capture_ambiguous_roots(struct bp_marker *m) {
 
 /* ---- Tracing -------------------------------------------------------------- */
 
-/* A marked object leaves the stack through a short FIFO that prefetches
- * it, so that the cache misses of several objects overlap. */
-enum { PREFETCH_DEPTH = 8 };
-
 static void visit(struct bp_marker *m, void *obj) {
   struct bp_arena *a = &m->heap->arena;
   if (bp_arena_contains(a, (uintptr_t)obj))
@@ -157,22 +153,12 @@ static void visit(struct bp_marker *m, void *obj) {
   kn_trace_object(&m->heap->common, &m->sink, obj);
 }
 
+/* Marked objects leave the stack through a prefetching FIFO (kn-internal.h). */
 static void drain(struct bp_marker *m) {
-  void *fifo[PREFETCH_DEPTH];
-  size_t head = 0, queued = 0;
-  for (;;) {
-    while (queued < PREFETCH_DEPTH && m->count) {
-      void *obj = m->stack[--m->count];
-      __builtin_prefetch(kn_object_header(obj), 0);
-      fifo[(head + queued++) % PREFETCH_DEPTH] = obj;
-    }
-    if (!queued)
-      return;
-    void *obj = fifo[head];
-    head = (head + 1) % PREFETCH_DEPTH;
-    queued--;
+  struct kn_prefetch_fifo fifo = {0};
+  void *obj;
+  while ((obj = kn_prefetch_fifo_next(&fifo, m->stack, &m->count, 0)))
     visit(m, obj);
-  }
 }
 
 static void mark_roots(struct bp_marker *m) {

@@ -105,25 +105,12 @@ static inline void visit(struct marker *m, void *entry) {
     trace(m, entry);
 }
 
-/* References wait this many places in the FIFO after their prefetch. */
-enum { PREFETCH_DEPTH = 8 };
-
+/* References leave the stack through a prefetching FIFO (kn-internal.h). */
 static void drain(struct marker *m) {
-  void *fifo[PREFETCH_DEPTH];
-  size_t head = 0, queued = 0;
-  for (;;) {
-    while (queued < PREFETCH_DEPTH && m->count) {
-      void *entry = m->stack[--m->count];
-      __builtin_prefetch(kn_object_header((void *)((uintptr_t)entry & ~MARKED_TAG)), 1);
-      fifo[(head + queued++) % PREFETCH_DEPTH] = entry;
-    }
-    if (!queued)
-      break;
-    void *entry = fifo[head];
-    head = (head + 1) % PREFETCH_DEPTH;
-    queued--;
+  struct kn_prefetch_fifo fifo = {0};
+  void *entry;
+  while ((entry = kn_prefetch_fifo_next(&fifo, m->stack, &m->count, MARKED_TAG)))
     visit(m, entry);
-  }
   m->host = NULL;
   m->host_old = false;
 }
