@@ -151,19 +151,11 @@ static void *await_forwarding(struct pcc_worker *w, void *obj) {
   return keep_in_place(w, obj, h); /* cannot happen: BUSY objects get copied */
 }
 
-/* Fetches the headers of a batch's targets in parallel: the trace is
- * bound by these cache misses, and issued together they overlap. */
-static inline void prefetch_targets(void ***slots, size_t count) {
-  for (size_t i = 0; i < count; i++) {
-    void *ref = *slots[i];
-    if (kn_is_reference(ref))
-      __builtin_prefetch(kn_object_header(ref), 1);
-  }
-}
-
+/* One worker: plain forwarding, the batch's headers fetched together
+ * first, since the trace is bound by these cache misses. */
 static void forward_edges_serial(struct kn_edge_sink *sink, void ***slots, size_t count) {
   struct pcc_worker *w = KN_CONTAINER_OF(sink, struct pcc_worker, sink);
-  prefetch_targets(slots, count);
+  kn_prefetch_edge_targets(slots, count);
   for (size_t i = 0; i < count; i++) {
     void *ref = *slots[i];
     if (kn_is_reference(ref))

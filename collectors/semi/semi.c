@@ -309,11 +309,7 @@ static inline void *forward(struct semi_tracer *t, void *obj) {
  * misses overlap instead of following one another. */
 static void forward_edges(struct kn_edge_sink *sink, void ***slots, size_t count) {
   struct semi_tracer *t = KN_CONTAINER_OF(sink, struct semi_tracer, sink);
-  for (size_t i = 0; i < count; i++) {
-    void *ref = *slots[i];
-    if (kn_is_reference(ref))
-      __builtin_prefetch(kn_object_header(ref), 1);
-  }
+  kn_prefetch_edge_targets(slots, count);
   for (size_t i = 0; i < count; i++) {
     void *ref = *slots[i];
     if (kn_is_reference(ref))

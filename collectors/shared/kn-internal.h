@@ -188,7 +188,17 @@ static inline void kn_trace_object_batched(struct kn_common *c, struct kn_edge_s
   c->embedder.trace_object(obj, kn_object_tag(obj), &sink->edges, c->embedder.data);
 }
 
-/* ---- Mark stacks with prefetch ------------------------------------------- */
+/* ---- Prefetching ------------------------------------------------------------ */
+
+/* Fetches the headers of a batch of edges' targets together, so that their
+ * cache misses overlap: for the copying collectors' forwarding. */
+static inline void kn_prefetch_edge_targets(void ***slots, size_t count) {
+  for (size_t i = 0; i < count; i++) {
+    void *ref = *slots[i];
+    if (kn_is_reference(ref))
+      __builtin_prefetch(kn_object_header(ref), 1);
+  }
+}
 
 /* A short FIFO between a mark stack and the code that consumes it: each
  * entry's header is prefetched KN_PREFETCH_DEPTH entries before it comes
