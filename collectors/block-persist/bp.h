@@ -241,7 +241,9 @@ struct bp_marker {
   struct bp_counts *counts;
   void **stack;               /* objects marked, not yet traced */
   size_t count, capacity;
-  uintptr_t *ambiguous;       /* stack words that fall in the arena */
+  uintptr_t *ambiguous;       /* stack words that fall in the arena; once the
+                                 roots are marked, the objects they designate
+                                 (0: none), fix D's seeds */
   size_t ambiguous_count, ambiguous_capacity;
   uint64_t marked;            /* objects marked so far */
 };

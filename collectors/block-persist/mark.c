@@ -104,12 +104,13 @@ static void mark_zero_sized_before(struct bp_marker *m, struct bp_block *b, uint
     mark_in_block(m, b, (void *)w);
 }
 
-/* Marks what an ambiguous word designates; the arena must be indexed. */
-static void mark_ambiguous(struct bp_marker *m, uintptr_t w) {
+/* Marks what an ambiguous word designates, and returns it (NULL: nothing);
+ * the arena must be indexed. */
+static void *mark_ambiguous(struct bp_marker *m, uintptr_t w) {
   struct kn_heap *heap = m->heap;
   void *obj = bp_resolve_ambiguous(heap, w);
   if (!obj)
-    return;
+    return NULL;
   m->counts->ambiguous_hits++;
   if (bp_arena_contains(&heap->arena, w)) {
     struct bp_block *b = bp_block_of(&heap->arena, w);
@@ -120,6 +121,7 @@ static void mark_ambiguous(struct bp_marker *m, uintptr_t w) {
     m->marked++;
     push(m, obj);
   }
+  return obj;
 }
 
 static void capture_word(uintptr_t w, void *data) {
@@ -165,7 +167,7 @@ static void mark_roots(struct bp_marker *m) {
   struct kn_heap *heap = m->heap;
   struct kn_mutator *mut = heap->mutator;
   for (size_t i = 0; i < m->ambiguous_count; i++)
-    mark_ambiguous(m, m->ambiguous[i]);
+    m->ambiguous[i] = (uintptr_t)mark_ambiguous(m, m->ambiguous[i]);
   kn_trace_global_roots(&heap->common, &m->sink);
   kn_trace_mutator_roots(&mut->base.fast, &mut->base.roots, &m->sink);
 }
@@ -258,7 +260,7 @@ static bool persist_ambiguous_units(struct bp_marker *m) {
   struct bp_arena *a = &m->heap->arena;
   bool any = false;
   for (size_t i = 0; i < m->ambiguous_count; i++) {
-    void *obj = bp_resolve_ambiguous(m->heap, m->ambiguous[i]);
+    void *obj = (void *)m->ambiguous[i]; /* resolved by mark_roots */
     if (!obj)
       continue;
     struct bp_block *b = bp_block_of(a, (uintptr_t)obj);
