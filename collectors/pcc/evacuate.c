@@ -171,43 +171,39 @@ static void forward_edges_serial(struct kn_edge_sink *sink, void ***slots, size_
   }
 }
 
-/* Atomic forwarding, a batch at a time, in three passes.  (1) Claim every
- * from-space target by compare-and-swap.  (2) Copy the claimed ones.
- * (3) Wait for the copies of targets other workers held BUSY in pass 1.
- * Claiming together is the point: each locked instruction waits for the
- * stores before it (the copies) to drain, so one drain per batch replaces
- * one per object.  Waiting only after copying keeps two workers from
- * waiting on each other's claims, and a target claimed twice in one batch
- * finds its copy made by pass 3. */
+/* Atomic forwarding: as the serial path, the batch's headers are fetched
+ * together first, then each target is claimed and copied in turn, so the
+ * copying of one overlaps the cache misses of the next.  References to
+ * targets another worker holds BUSY are resolved last, after this worker
+ * has copied everything it claimed: two workers never wait on each other,
+ * and a target that appears twice in the batch is claimed once. */
 static void forward_edges_atomic(struct kn_edge_sink *sink, void ***slots, size_t count) {
   struct pcc_worker *w = KN_CONTAINER_OF(sink, struct pcc_worker, sink);
-  kn_header header[KN_EDGE_BATCH];
-  unsigned char outcome[KN_EDGE_BATCH];
+  bool busy[KN_EDGE_BATCH];
   bool any_busy = false;
-  /* Plain loads first: they overlap their cache misses, which the locked
-   * instructions below would serialize, and settle forwarded targets
-   * without a compare-and-swap. */
+  kn_prefetch_edge_targets(slots, count);
   for (size_t i = 0; i < count; i++) {
-    void *ref = *slots[i];
-    header[i] = kn_is_reference(ref) ? __atomic_load_n(kn_object_header(ref), __ATOMIC_ACQUIRE)
-                                     : 0;
-  }
-  for (size_t i = 0; i < count; i++) {
-    void *ref = *slots[i], *to = ref;
-    outcome[i] = CLAIM_RESOLVED;
+    void *ref = *slots[i], *to;
+    kn_header before;
+    busy[i] = false;
     if (!kn_is_reference(ref))
       continue;
-    outcome[i] = (unsigned char)claim(w, ref, header[i], &to, &header[i]);
-    if (outcome[i] == CLAIM_RESOLVED)
+    kn_header h = __atomic_load_n(kn_object_header(ref), __ATOMIC_ACQUIRE);
+    switch (claim(w, ref, h, &to, &before)) {
+    case CLAIM_RESOLVED:
       *slots[i] = to;
-    any_busy |= outcome[i] == CLAIM_BUSY;
+      break;
+    case CLAIM_WON:
+      *slots[i] = copy_claimed(w, ref, before);
+      break;
+    case CLAIM_BUSY:
+      busy[i] = any_busy = true;
+      break;
+    }
   }
-  for (size_t i = 0; i < count; i++)
-    if (outcome[i] == CLAIM_WON)
-      *slots[i] = copy_claimed(w, *slots[i], header[i]);
   if (any_busy)
     for (size_t i = 0; i < count; i++)
-      if (outcome[i] == CLAIM_BUSY)
+      if (busy[i])
         *slots[i] = await_forwarding(w, *slots[i]);
 }
 
