@@ -485,6 +485,46 @@ static void small_collections_trace_alone(void) {
   }
 }
 
+/* ---- A large object's edges are forwarded by several workers -------------- */
+
+/* Two large arrays reach the same entries, in opposite orders, and every
+ * entry reaches one shared node.  While a worker traces an array, it
+ * hands batches of the array's edges to the idle worker, so both forward
+ * entries of one array; an entry copied twice would leave the arrays
+ * pointing at different copies. */
+static void large_array_edges_are_shared(void) {
+  enum { ENTRIES = 100000 };
+  struct test_heap th = test_heap_create("parallelism=2,parallel-threshold=0");
+  static void *forward, *backward, *shared;
+  CHECK(kn_heap_add_root(th.heap, &forward) && kn_heap_add_root(th.heap, &backward) &&
+        kn_heap_add_root(th.heap, &shared));
+  shared = test_node(th.mut, UINT32_MAX, 0);
+  forward = test_node(th.mut, 0, ENTRIES);
+  backward = test_node(th.mut, 1, ENTRIES);
+  for (uint32_t i = 0; i < ENTRIES; i++) {
+    struct tnode *e = test_node(th.mut, i, 1);
+    e->fields[0] = shared;
+    test_set(th.mut, forward, i, e);
+    test_set(th.mut, backward, ENTRIES - 1 - i, e);
+  }
+  for (int c = 0; c < 5; c++) {
+    kn_collect(th.mut, KN_COLLECT_MAJOR);
+    const struct tnode *f = forward, *b = backward;
+    for (uint32_t i = 0; i < ENTRIES; i++) {
+      const struct tnode *e = f->fields[i];
+      CHECKF(e && e->id == i, "collection %d: forward entry %u lost", c, i);
+      CHECKF(b->fields[ENTRIES - 1 - i] == e, "collection %d: entry %u copied twice", c, i);
+      CHECKF(e->fields[0] == shared, "collection %d: entry %u lost the shared node", c, i);
+    }
+  }
+  struct kn_stats s;
+  kn_heap_get_stats(th.heap, &s);
+  uint64_t shared_batches = stats_counter(&s, "edge-batches-shared");
+  CHECKF(shared_batches != UINT64_MAX && shared_batches > 0,
+         "no batch of the arrays' edges was handed over in 5 collections");
+  test_heap_destroy(&th);
+}
+
 /* ---- A fixed heap too small for its survivors is exhausted, not exceeded --- */
 
 /* The lists grow past half of a 4 MB fixed heap, which a copying
@@ -563,5 +603,6 @@ const struct kn_test_case kn_collector_cases[] = {
   {"pcc/heap-shrinks-after-garbage", heap_shrinks_after_garbage},
   {"pcc/small-collections-trace-alone", small_collections_trace_alone},
   {"pcc/fixed-heap-exhausted-not-exceeded", fixed_heap_exhausted_not_exceeded},
+  {"pcc/large-array-edges-are-shared", large_array_edges_are_shared},
   {NULL, NULL},
 };

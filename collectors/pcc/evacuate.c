@@ -12,9 +12,16 @@
  * Which worker traces what: a copy is traced by the worker that made it; a
  * large object by the worker that marked it.  Each slot therefore belongs
  * to one worker, and slot updates need no atomics.  Pointerless objects
- * are copied or marked but never traced. */
+ * are copied or marked but never traced.
+ *
+ * Large objects.  One worker traces a large object, but while it does,
+ * it hands full batches of its edges to idle workers (see "Shared edge
+ * batches" below): a heap that is one array of ten million entries is
+ * then forwarded by every worker, not by one while the others wait.  A
+ * handed batch's slots belong to the worker that takes it. */
 
 #include <sched.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pcc.h"
@@ -56,6 +63,43 @@ static inline uintptr_t copy_space_for(struct pcc_worker *w, size_t bytes) {
   if (at + COPY_PREFETCH_DISTANCE < w->limit)
     __builtin_prefetch((void *)(at + COPY_PREFETCH_DISTANCE), 1);
   return at;
+}
+
+/* ---- Shared edge batches ------------------------------------------------- */
+
+/* A full batch of a large object's edges, queued for another worker.
+ * Queue items are objects, whose addresses are 8-byte aligned, or edge
+ * batches, whose addresses carry EDGE_BATCH_TAG. */
+struct edge_batch {
+  size_t count;
+  void **slots[KN_EDGE_BATCH];
+};
+static const uintptr_t EDGE_BATCH_TAG = 1;
+
+static bool is_edge_batch(const void *item) {
+  return ((uintptr_t)item & EDGE_BATCH_TAG) != 0;
+}
+
+/* While tracing a large object, with another worker idle: queues the
+ * batch where that worker finds it, and returns true.  Otherwise (or if
+ * memory is short) the caller forwards the batch itself. */
+static bool share_edges(struct pcc_worker *w, void ***slots, size_t count) {
+  if (!w->tracing_large || !kn_tracer_someone_idle(w->tracer->tracer))
+    return false;
+  struct edge_batch *b = malloc(sizeof *b);
+  if (!b)
+    return false;
+  b->count = count;
+  memcpy(b->slots, slots, count * sizeof *slots);
+  kn_tracer_share(w->tracer, (void *)((uintptr_t)b | EDGE_BATCH_TAG));
+  w->edge_batches_shared++;
+  return true;
+}
+
+static void forward_shared_edges(struct pcc_worker *w, void *item) {
+  struct edge_batch *b = (struct edge_batch *)((uintptr_t)item & ~EDGE_BATCH_TAG);
+  w->sink.process(&w->sink, b->slots, b->count);
+  free(b);
 }
 
 /* ---- Forwarding ---------------------------------------------------------- */
@@ -179,6 +223,8 @@ static void forward_edges_serial(struct kn_edge_sink *sink, void ***slots, size_
  * and a target that appears twice in the batch is claimed once. */
 static void forward_edges_atomic(struct kn_edge_sink *sink, void ***slots, size_t count) {
   struct pcc_worker *w = KN_CONTAINER_OF(sink, struct pcc_worker, sink);
+  if (count == KN_EDGE_BATCH && share_edges(w, slots, count))
+    return;
   bool busy[KN_EDGE_BATCH];
   bool any_busy = false;
   kn_prefetch_edge_targets(slots, count);
@@ -217,7 +263,8 @@ static void reset_workers(struct kn_heap *heap, bool atomic) {
     w->heap = heap;
     w->tracer = kn_tracer_worker(heap->tracer, i);
     w->atomic = atomic;
-    w->copied_bytes = w->traced = 0;
+    w->copied_bytes = w->traced = w->edge_batches_shared = 0;
+    w->tracing_large = false;
     w->block = w->last_block = NULL;
     w->alloc = w->limit = 0;
     w->tracer->data = w;
@@ -248,11 +295,17 @@ static void start_worker(struct kn_trace_worker *tw, void *arg) {
 
 /* An object's edges join the worker's batch; the batch is forwarded when
  * it fills (kn_edges_push) or the worker's queue runs empty (flush_one). */
-static void trace_one(struct kn_trace_worker *tw, void *obj, void *arg) {
+static void trace_one(struct kn_trace_worker *tw, void *item, void *arg) {
   struct kn_heap *heap = arg;
   struct pcc_worker *w = tw->data;
+  if (is_edge_batch(item)) {
+    forward_shared_edges(w, item);
+    return;
+  }
   w->traced++;
-  kn_trace_object_batched(&heap->common, &w->sink, obj);
+  w->tracing_large = (kn_object_kind(item) & KN_ALLOC_LARGE) != 0;
+  kn_trace_object_batched(&heap->common, &w->sink, item);
+  w->tracing_large = false;
 }
 
 static void flush_one(struct kn_trace_worker *tw, void *arg) {

@@ -399,6 +399,7 @@ static void collect_stopped(struct kn_heap *heap) {
   resize_after_collection(heap, live_small);
 
   uint64_t stolen = 0, published = 0, traced = 0, by_helpers = 0, cpu = 0, cpu_max = 0;
+  uint64_t batches_shared = 0;
   unsigned nworkers = kn_tracer_worker_count(heap->tracer);
   for (unsigned i = 0; i < nworkers; i++) {
     struct kn_trace_worker *tw = kn_tracer_worker(heap->tracer, i);
@@ -406,6 +407,7 @@ static void collect_stopped(struct kn_heap *heap) {
     published += tw->published;
     tw->stolen = tw->published = 0;
     traced += heap->workers[i].traced;
+    batches_shared += heap->workers[i].edge_batches_shared;
     by_helpers += i ? heap->workers[i].traced : 0;
     cpu += tw->cpu_ns;
     cpu_max = tw->cpu_ns > cpu_max ? tw->cpu_ns : cpu_max;
@@ -422,6 +424,7 @@ static void collect_stopped(struct kn_heap *heap) {
   kn_stats_add_counter(c, "objects-published", published);
   kn_stats_add_counter(c, "objects-traced", traced);
   kn_stats_add_counter(c, "objects-traced-by-helpers", by_helpers);
+  kn_stats_add_counter(c, "edge-batches-shared", batches_shared);
   /* CPU time of the trace, all workers and the busiest one: their ratio
    * bounds the speedup an idle machine would give. */
   kn_stats_add_counter(c, "trace-cpu-ns", cpu);

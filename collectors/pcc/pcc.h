@@ -65,6 +65,8 @@ struct pcc_worker {
   bool atomic;                  /* several workers: forward with compare-and-swap */
   uint64_t copied_bytes;
   uint64_t traced;              /* objects traced in this collection */
+  bool tracing_large;           /* its edges may go to idle workers */
+  uint64_t edge_batches_shared; /* of the large objects it traced */
 };
 
 /* Evacuates everything reachable from the roots of the heap and of every

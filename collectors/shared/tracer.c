@@ -62,26 +62,41 @@ static void deque_set_count(struct kn_shared_deque *d, size_t n) {
   __atomic_store_n(&d->count, n, __ATOMIC_RELEASE);
 }
 
+/* Makes room for `n` more items in d; the caller holds d's lock. */
+static void deque_reserve(struct kn_shared_deque *d, size_t n) {
+  if (d->count + n <= d->capacity)
+    return;
+  size_t cap = d->capacity ? 2 * d->capacity : 4 * KN_LOCAL_QUEUE_SIZE;
+  while (cap < d->count + n)
+    cap *= 2;
+  void **grown = realloc(d->items, cap * sizeof *grown);
+  if (!grown)
+    kn_fatal("tracer: out of memory for a shared worklist of %zu objects", cap);
+  d->items = grown;
+  d->capacity = cap;
+}
+
 /* Moves the `n` oldest objects of w's local queue to its shared deque. */
 void kn_tracer_publish(struct kn_trace_worker *w, size_t n) {
   struct kn_shared_deque *d = &w->shared;
   struct kn_local_queue *q = &w->local;
   pthread_mutex_lock(&d->lock);
-  if (d->count + n > d->capacity) {
-    size_t cap = d->capacity ? 2 * d->capacity : 4 * KN_LOCAL_QUEUE_SIZE;
-    while (cap < d->count + n)
-      cap *= 2;
-    void **grown = realloc(d->items, cap * sizeof *grown);
-    if (!grown)
-      kn_fatal("tracer: out of memory for a shared worklist of %zu objects", cap);
-    d->items = grown;
-    d->capacity = cap;
-  }
+  deque_reserve(d, n);
   for (size_t i = 0; i < n; i++)
     d->items[d->count + i] = q->items[q->read++ % KN_LOCAL_QUEUE_SIZE];
   deque_set_count(d, d->count + n);
   pthread_mutex_unlock(&d->lock);
   w->published += n;
+}
+
+void kn_tracer_share(struct kn_trace_worker *w, void *item) {
+  struct kn_shared_deque *d = &w->shared;
+  pthread_mutex_lock(&d->lock);
+  deque_reserve(d, 1);
+  d->items[d->count] = item;
+  deque_set_count(d, d->count + 1);
+  pthread_mutex_unlock(&d->lock);
+  w->published++;
 }
 
 /* Moves up to `max` objects from deque `d` to w's (empty) local queue;

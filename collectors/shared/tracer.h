@@ -76,7 +76,9 @@ struct kn_trace_worker {
 };
 
 /* Called once on each worker before it starts tracing (to trace its share
- * of the roots), then for every grey object a worker takes. */
+ * of the roots), then for every item a worker takes.  The tracer never
+ * looks into items: they are grey objects, or whatever else the collector
+ * queues (pcc also queues batches of edges, with a tag bit). */
 typedef void (*kn_trace_start_fn)(struct kn_trace_worker *w, void *arg);
 typedef void (*kn_trace_object_fn)(struct kn_trace_worker *w, void *obj, void *arg);
 /* Called when a worker's local queue runs empty, before it looks for work
@@ -113,6 +115,10 @@ static inline unsigned kn_tracer_claim(unsigned *next, unsigned count) {
 
 /* Out of line: moves objects to the shared deque. */
 void kn_tracer_publish(struct kn_trace_worker *w, size_t n);
+/* Puts one item straight on w's shared deque, where an idle worker finds
+ * it at once, bypassing the local queue (whose newest items are the last
+ * to be published). */
+void kn_tracer_share(struct kn_trace_worker *w, void *item);
 bool kn_tracer_someone_idle(const struct kn_tracer *t);
 
 static inline size_t kn_local_count(const struct kn_local_queue *q) {
