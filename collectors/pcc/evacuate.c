@@ -49,19 +49,12 @@ static void next_copy_block(struct pcc_worker *w) {
   w->limit = w->alloc + PCC_BLOCK_SIZE;
 }
 
-/* How far ahead of its copies a worker fetches its to-space lines.  The
- * copies' stores then find their lines in the cache: the stores of the
- * single-threaded trace retire sooner, and a compare-and-swap, which waits
- * for every store before it, need not wait for a line from memory. */
-enum { COPY_PREFETCH_DISTANCE = 1024 };
-
 static inline uintptr_t copy_space_for(struct pcc_worker *w, size_t bytes) {
   if (KN_UNLIKELY(w->limit - w->alloc < bytes))
     next_copy_block(w);
   uintptr_t at = w->alloc;
   w->alloc += bytes;
-  if (at + COPY_PREFETCH_DISTANCE < w->limit)
-    __builtin_prefetch((void *)(at + COPY_PREFETCH_DISTANCE), 1);
+  kn_prefetch_copy_space(at, w->limit);
   return at;
 }
 

@@ -57,6 +57,7 @@ struct semi_tracer {
   struct kn_heap *heap;
   uintptr_t from_lo, from_hi;
   uintptr_t alloc;             /* to-space copy pointer */
+  uintptr_t to_hi;             /* the end of to-space */
   void **large_stack;          /* large objects marked, not yet traced */
   size_t large_count, large_capacity;
 };
@@ -299,6 +300,7 @@ static inline void *forward(struct semi_tracer *t, void *obj) {
   size_t bytes = kn_allocation_bytes((size_t)(h >> KN_HEADER_SIZE_SHIFT));
   memcpy((void *)t->alloc, header, bytes);
   void *copy = (void *)(t->alloc + KN_HEADER_BYTES);
+  kn_prefetch_copy_space(t->alloc, t->to_hi);
   t->alloc += bytes;
   *header = (kn_header)(uintptr_t)copy | KN_HEADER_FORWARDED;
   return copy;
@@ -382,6 +384,7 @@ static void collect(struct kn_heap *heap) {
   s->active = 1 - s->active;
   uintptr_t to = active_start(s);
   t.alloc = to;
+  t.to_hi = to + s->reserve;
 
   kn_trace_global_roots(c, &t.sink);
   kn_trace_mutator_roots(fast, &heap->mutator->base.roots, &t.sink);

@@ -205,6 +205,19 @@ __attribute__((always_inline)) static inline void kn_prefetch_edge_targets(void 
   }
 }
 
+/* Fetches the to-space line a copying collector will fill some copies
+ * from now (`next` is its copy pointer, `limit` the end of the space it
+ * copies into).  The copies' stores then find their lines in the cache
+ * instead of each waiting for memory, and so does a compare-and-swap,
+ * which waits for every store before it.  512 B to 2 kB ahead measured
+ * the same on pcc's trace benchmark. */
+enum { KN_COPY_PREFETCH_DISTANCE = 1024 };
+
+static inline void kn_prefetch_copy_space(uintptr_t next, uintptr_t limit) {
+  if (next + KN_COPY_PREFETCH_DISTANCE < limit)
+    __builtin_prefetch((void *)(next + KN_COPY_PREFETCH_DISTANCE), 1);
+}
+
 /* A short FIFO between a mark stack and the code that consumes it: each
  * entry's header is prefetched KN_PREFETCH_DEPTH entries before it comes
  * out, so that the cache misses of several entries overlap instead of
