@@ -103,6 +103,10 @@ bool kn_heap_create(struct kn_options *opts, const struct kn_embedder *embedder,
 void kn_heap_destroy(struct kn_heap *heap) {
   if (heap->mutators.count > 1)
     kn_misuse("kn_heap_destroy: other mutators are still attached; detach them first");
+  for (unsigned i = 0; heap->workers && i < kn_tracer_worker_count(heap->tracer); i++) {
+    free(heap->workers[i].scan_blocks);
+    free(heap->workers[i].large);
+  }
   kn_tracer_destroy(heap->tracer);
   kn_mutators_remove(&heap->mutators, &heap->first->entry);
   kn_mutators_destroy(&heap->mutators);
@@ -409,8 +413,9 @@ static void collect_stopped(struct kn_heap *heap) {
     traced += heap->workers[i].traced;
     batches_shared += heap->workers[i].edge_batches_shared;
     by_helpers += i ? heap->workers[i].traced : 0;
-    cpu += tw->cpu_ns;
-    cpu_max = tw->cpu_ns > cpu_max ? tw->cpu_ns : cpu_max;
+    uint64_t worker_cpu = heap->gc_threads == 1 ? heap->workers[i].cpu_ns : tw->cpu_ns;
+    cpu += worker_cpu;
+    cpu_max = worker_cpu > cpu_max ? worker_cpu : cpu_max;
   }
   struct kn_collection_report report = {
     .kind = KN_COLLECT_MAJOR,
@@ -419,7 +424,7 @@ static void collect_stopped(struct kn_heap *heap) {
   };
   kn_report_add_counter(&report, "large-objects", heap->large.count);
   kn_report_add_counter(&report, "blocks-used", heap->blocks.nused);
-  kn_report_add_counter(&report, "gc-threads", kn_tracer_joined(heap->tracer));
+  kn_report_add_counter(&report, "gc-threads", heap->gc_threads);
   kn_count_collection(c, &report, "objects-stolen", stolen);
   kn_stats_add_counter(c, "objects-published", published);
   kn_stats_add_counter(c, "objects-traced", traced);

@@ -34,6 +34,7 @@ struct kn_heap {
   bool always_atomic;           /* forwarding=atomic */
   size_t parallel_threshold;    /* option parallel-threshold */
   unsigned next_root_task;      /* during a trace: roots claimed so far */
+  unsigned gc_threads;          /* workers that took part in the last trace */
   /* Survivor blocks the last collection left partly filled: mutators
    * continue them before taking fresh blocks.  Used blocks all. */
   struct pcc_block *partial[KN_MAX_TRACE_WORKERS];
@@ -67,6 +68,17 @@ struct pcc_worker {
   uint64_t traced;              /* objects traced in this collection */
   bool tracing_large;           /* its edges may go to idle workers */
   uint64_t edge_batches_shared; /* of the large objects it traced */
+  /* Tracing alone (Cheney's scan): the copy blocks in the order it took
+   * them, where its scan is, and the large objects it marked, not yet
+   * traced.  The arrays are kept from one collection to the next. */
+  bool alone;
+  struct pcc_block **scan_blocks;
+  size_t nscan_blocks, scan_blocks_capacity;
+  size_t scan_index;            /* into scan_blocks */
+  uintptr_t scan;               /* in scan_blocks[scan_index], or 0: its start */
+  void **large;
+  size_t nlarge, large_capacity;
+  uint64_t cpu_ns;              /* CPU time of a trace alone */
 };
 
 /* Evacuates everything reachable from the roots of the heap and of every

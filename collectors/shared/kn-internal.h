@@ -64,6 +64,8 @@ struct kn_stats_state {
 };
 
 uint64_t kn_now_ns(void);
+/* CPU time of the calling thread. */
+uint64_t kn_thread_cpu_ns(void);
 
 /* ---- What every heap has ------------------------------------------------ */
 

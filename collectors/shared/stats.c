@@ -13,6 +13,12 @@ uint64_t kn_now_ns(void) {
   return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+uint64_t kn_thread_cpu_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 static void log_pause(struct kn_pause_log *log, uint64_t ns) {
   if (log->count == log->capacity) {
     size_t cap = log->capacity ? 2 * log->capacity : 256;

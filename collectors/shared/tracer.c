@@ -178,18 +178,12 @@ static bool wait_for_work(struct kn_trace_worker *w) {
   }
 }
 
-static uint64_t thread_cpu_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static void run_worker(struct kn_trace_worker *w) {
   struct kn_tracer *t = w->tracer;
   kn_trace_object_fn trace = t->trace;
   kn_trace_flush_fn flush = t->flush;
   void *arg = t->arg;
-  uint64_t cpu_start = thread_cpu_ns();
+  uint64_t cpu_start = kn_thread_cpu_ns();
   t->start(w, arg);
   for (;;) {
     void *obj;
@@ -205,7 +199,7 @@ static void run_worker(struct kn_trace_worker *w) {
     if (!wait_for_work(w))
       break;
   }
-  w->cpu_ns = thread_cpu_ns() - cpu_start;
+  w->cpu_ns = kn_thread_cpu_ns() - cpu_start;
 }
 
 /* ---- The pool ---------------------------------------------------------- */
