@@ -3,7 +3,8 @@
 # its CSV has every column filled; the workloads detect a corrupted result;
 # bad names and options are errors that list the valid ones; a heap too
 # small is a "did not complete" data point; block-persist's cascade
-# comparison (kn-bench --cascade) runs every configuration.  About 25 s.
+# comparison (kn-bench --cascade) runs every configuration; repetitions
+# take turns across targets.  About 25 s.
 . "$top_srcdir/tests/tap.sh"
 runner="$top_srcdir/benchmarks/kn-bench"
 bench="$top_builddir/benchmarks"
@@ -28,7 +29,7 @@ targets=$KN_BUILT_COLLECTORS
 # stacks do not survive: the sanitizer builds leave it out.
 [ -x "$bench/bench-bdw" ] && [ -z "$KN_SAN_CFLAGS" ] && targets="$targets bdw"
 set -- $targets
-plan $((14 + 13 * $#))
+plan $((15 + 13 * $#))
 
 if python3 "$runner" --tiny --collectors="$(echo $targets | tr ' ' ,)" \
      --results="$out/run" >"$out/log" 2>&1; then
@@ -149,6 +150,14 @@ python3 "$runner" --tiny --no-sweep --workloads=trace --collectors="$first:verif
   --no-plots --results="$out/v" >"$out/log" 2>&1
 check "variant $first:verify=1: runs and is named so in runs.csv" sh -c "test $? -eq 0 &&
   grep -q '^trace,$first:verify=1,no,1,ok,' '$out/v/runs.csv'" || diag <"$out/log"
+# Repetitions take turns across a workload's targets (run 1 of each, then
+# run 2 of each), so that a machine whose speed drifts slows them alike.
+python3 "$runner" --tiny --no-sweep --no-plots --workloads=trace --repetitions=2 \
+  --collectors="$first,$first:verify=1" --results="$out/i" >"$out/log" 2>&1
+check "repetitions interleave the targets: run 1 of each, then run 2 of each" sh -c "
+  test $? -eq 0 && grep -o 'trace on [^ ]*, run [0-9]' '$out/log' | tr '\n' ';' |
+    grep -qx 'trace on $first, run 1;trace on $first:verify=1, run 1;trace on $first, run 2;trace on $first:verify=1, run 2;'" ||
+  diag <"$out/log"
 python3 "$runner" --tiny --collectors="$first:verify" --results="$out/x" >"$out/e" 2>&1
 check "variant without a value: exit 2, says key=value" \
   sh -c "test $? -eq 2 && grep -q 'is not key=value' '$out/e'"
