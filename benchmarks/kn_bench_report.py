@@ -19,7 +19,7 @@ METRIC_GROUPS = [["small-heap-ns-per-iter", "big-heap-ns-per-iter"], ["ms-per-ro
                  ["round-ms-median", "round-ms-max"], ["ms-per-collection", "trace-mib-per-s"],
                  ["elapsed-ms"]]
 RUN_COLUMNS = (["workload", "collector", "reference", "run", "status", "exit", "wall_s",
-                "user_s", "sys_s", "peak_rss_mib"] + STAT_KEYS +
+                "user_s", "sys_s", "peak_rss_mib", "host_steal_pct"] + STAT_KEYS +
                ["metric", "heap_multiplier", "note", "pause_log"])
 BAD = ("wrong", "crashed", "error")
 NA = "n/a"
@@ -80,7 +80,7 @@ def summarize(runs):
     walls = [number(r, "wall_s") for r in ok]
     s.update(wall_median_s=med("wall_s"), wall_min_s=min(walls), wall_max_s=max(walls),
              wall_spread_pct=spread("wall_s"), rss_median_mib=med("peak_rss_mib"),
-             rss_spread_pct=spread("peak_rss_mib"))
+             rss_spread_pct=spread("peak_rss_mib"), host_steal_pct=med("host_steal_pct"))
     for key in STAT_KEYS:
         s[key] = med(key)
     maxes = [v for v in (number(r, "pause-max-ms") for r in ok) if v is not None]
@@ -96,29 +96,31 @@ def summarize(runs):
     return s
 
 
-SUMMARY_COLUMNS = ["workload", "collector", "reference", "status", "runs", "ok_runs",
-                   "wall_median_s", "wall_min_s", "wall_max_s", "wall_spread_pct",
-                   "rss_median_mib", "rss_spread_pct"] + STAT_KEYS + ["metric", "note"]
+SUMMARY_COLUMNS = (["workload", "collector", "reference", "status", "runs", "ok_runs",
+                    "wall_median_s", "wall_min_s", "wall_max_s", "wall_spread_pct",
+                    "rss_median_mib", "rss_spread_pct", "host_steal_pct"] + STAT_KEYS +
+                   ["metric", "note"])
 
 
 def markdown_table(summaries):
     lines = ["| workload | collector | status | wall s (median, spread) | peak RSS MiB | "
              "collections minor / major | GC total ms | pause p50 / p95 / max ms | "
-             "workload figure |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+             "workload figure | host steal % |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for s in summaries:
         name = s["collector"] + (" (reference)" if s["reference"] == "yes" else "")
         if s.get("wall_median_s") is None:
             why = s.get("note") or ""
-            lines.append("| %s | %s | %s%s | | | | | | |" % (
+            lines.append("| %s | %s | %s%s | | | | | | | |" % (
                 s["workload"], name, s["status"], ": " + why if why else ""))
             continue
-        lines.append("| %s | %s | %s | %s (±%.0f%%) | %s | %s / %s | %s | %s / %s / %s | %s |" % (
+        lines.append("| %s | %s | %s | %s (±%.0f%%) | %s | %s / %s | %s | %s / %s / %s | %s | %s |" % (
             s["workload"], name, s["status"], fmt(s["wall_median_s"]), s["wall_spread_pct"] / 2,
             fmt(s["rss_median_mib"]), fmt(s["collections-minor"]),
             fmt(s["collections-major"]), fmt(s["pause-total-ms"]), fmt(s["pause-p50-ms"]),
             fmt(s["pause-p95-ms"]), fmt(s["pause-max-ms"]),
-            (s.get("metric") or "").replace("=", " ").replace(";", ", ")))
+            (s.get("metric") or "").replace("=", " ").replace(";", ", "),
+            fmt(s.get("host_steal_pct"), 2)))
     return "\n".join(lines)
 
 
