@@ -59,8 +59,7 @@ static void next_copy_block(struct pcc_worker *w) {
   if (!b)
     kn_fatal("pcc: the system refused memory for the copy reserve during a collection");
   if (w->alone)
-    append((void ***)&w->scan_blocks, &w->nscan_blocks, &w->scan_blocks_capacity, b,
-           "blocks to scan");
+    append(&w->scan_blocks, &w->nscan_blocks, &w->scan_blocks_capacity, b, "blocks to scan");
   w->block = b;
   w->alloc = pcc_block_start(b);
   w->limit = w->alloc + PCC_BLOCK_SIZE;
@@ -338,8 +337,8 @@ static void flush_one(struct kn_trace_worker *tw, void *arg) {
  * own worklist.  It scans its copy blocks in the order it took them and
  * traces each copy, until the scan catches up with the copy pointer; no
  * copy is pushed or popped.  Large objects, marked in place, wait on a
- * stack of their own.  On GCBench this took the GC time of one worker
- * from 1.4 to 1.1 times semi's. */
+ * stack of their own.  On GCBench this cut one worker's GC time to 0.83
+ * of the queue's, 1.1 times semi's. */
 
 /* Traces the copies between the scan and the copy pointer; false if
  * there were none. */

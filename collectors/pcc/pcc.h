@@ -72,7 +72,7 @@ struct pcc_worker {
    * them, where its scan is, and the large objects it marked, not yet
    * traced.  The arrays are kept from one collection to the next. */
   bool alone;
-  struct pcc_block **scan_blocks;
+  void **scan_blocks;            /* struct pcc_block *, kept as void * for append() */
   size_t nscan_blocks, scan_blocks_capacity;
   size_t scan_index;            /* into scan_blocks */
   uintptr_t scan;               /* in scan_blocks[scan_index], or 0: its start */
