@@ -36,20 +36,6 @@ static void retire_copy_block(struct pcc_worker *w) {
   w->alloc = w->limit = 0;
 }
 
-/* Appends `item` to a growable array of pointers. */
-static void append(void ***items, size_t *count, size_t *capacity, void *item,
-                   const char *what) {
-  if (*count == *capacity) {
-    size_t cap = *capacity ? 2 * *capacity : 64;
-    void **grown = realloc(*items, cap * sizeof *grown);
-    if (!grown)
-      kn_fatal("pcc: out of memory for %zu %s", cap, what);
-    *items = grown;
-    *capacity = cap;
-  }
-  (*items)[(*count)++] = item;
-}
-
 static void next_copy_block(struct pcc_worker *w) {
   struct kn_heap *heap = w->heap;
   retire_copy_block(w);
@@ -59,7 +45,7 @@ static void next_copy_block(struct pcc_worker *w) {
   if (!b)
     kn_fatal("pcc: the system refused memory for the copy reserve during a collection");
   if (w->alone)
-    append(&w->scan_blocks, &w->nscan_blocks, &w->scan_blocks_capacity, b, "blocks to scan");
+    kn_pointer_stack_push(&w->scan_blocks, b, "blocks to scan");
   w->block = b;
   w->alloc = pcc_block_start(b);
   w->limit = w->alloc + PCC_BLOCK_SIZE;
@@ -137,7 +123,7 @@ static inline void *keep_in_place(struct pcc_worker *w, void *obj, kn_header h) 
   unsigned kind = (unsigned)(h >> KN_HEADER_KIND_SHIFT) & 0xffu;
   if ((kind & KN_ALLOC_LARGE) && kn_large_space_mark(obj) && !(kind & KN_ALLOC_POINTERLESS)) {
     if (w->alone)
-      append(&w->large, &w->nlarge, &w->large_capacity, obj, "large objects to trace");
+      kn_pointer_stack_push(&w->large, obj, "large objects to trace");
     else
       kn_tracer_push(w->tracer, obj);
   }
@@ -279,7 +265,7 @@ static void reset_workers(struct kn_heap *heap, bool atomic) {
     w->copied_bytes = w->traced = w->edge_batches_shared = 0;
     w->tracing_large = false;
     w->alone = false;
-    w->nscan_blocks = w->scan_index = w->nlarge = 0;
+    w->scan_blocks.count = w->scan_index = w->large.count = 0;
     w->scan = 0;
     w->cpu_ns = 0;
     w->block = w->last_block = NULL;
@@ -345,8 +331,8 @@ static void flush_one(struct kn_trace_worker *tw, void *arg) {
 static bool scan_copies(struct pcc_worker *w) {
   struct kn_common *c = &w->heap->common;
   bool any = false;
-  while (w->scan_index < w->nscan_blocks) {
-    struct pcc_block *b = w->scan_blocks[w->scan_index];
+  while (w->scan_index < w->scan_blocks.count) {
+    struct pcc_block *b = w->scan_blocks.items[w->scan_index];
     uintptr_t start = pcc_block_start(b);
     if (!w->scan)
       w->scan = start;
@@ -382,9 +368,9 @@ static void evacuate_alone(struct kn_heap *heap) {
       kn_edges_flush(&w->sink.edges);
       continue;
     }
-    if (w->nlarge) {
+    if (w->large.count) {
       w->traced++;
-      kn_trace_object_batched(&heap->common, &w->sink, w->large[--w->nlarge]);
+      kn_trace_object_batched(&heap->common, &w->sink, w->large.items[--w->large.count]);
       continue;
     }
     break;

@@ -104,8 +104,8 @@ void kn_heap_destroy(struct kn_heap *heap) {
   if (heap->mutators.count > 1)
     kn_misuse("kn_heap_destroy: other mutators are still attached; detach them first");
   for (unsigned i = 0; heap->workers && i < kn_tracer_worker_count(heap->tracer); i++) {
-    free(heap->workers[i].scan_blocks);
-    free(heap->workers[i].large);
+    free(heap->workers[i].scan_blocks.items);
+    free(heap->workers[i].large.items);
   }
   kn_tracer_destroy(heap->tracer);
   kn_mutators_remove(&heap->mutators, &heap->first->entry);

@@ -72,12 +72,10 @@ struct pcc_worker {
    * them, where its scan is, and the large objects it marked, not yet
    * traced.  The arrays are kept from one collection to the next. */
   bool alone;
-  void **scan_blocks;            /* struct pcc_block *, kept as void * for append() */
-  size_t nscan_blocks, scan_blocks_capacity;
+  struct kn_pointer_stack scan_blocks; /* of struct pcc_block * */
   size_t scan_index;            /* into scan_blocks */
   uintptr_t scan;               /* in scan_blocks[scan_index], or 0: its start */
-  void **large;
-  size_t nlarge, large_capacity;
+  struct kn_pointer_stack large;
   uint64_t cpu_ns;              /* CPU time of a trace alone */
 };
 

@@ -58,8 +58,7 @@ struct semi_tracer {
   uintptr_t from_lo, from_hi;
   uintptr_t alloc;             /* to-space copy pointer */
   uintptr_t to_hi;             /* the end of to-space */
-  void **large_stack;          /* large objects marked, not yet traced */
-  size_t large_count, large_capacity;
+  struct kn_pointer_stack large; /* large objects marked, not yet traced */
 };
 
 static void collect(struct kn_heap *heap);
@@ -274,23 +273,13 @@ void kn_collect(struct kn_mutator *mut, enum kn_collection_kind kind) {
 
 /* ---- Tracing ----------------------------------------------------------- */
 
-static void push_large(struct semi_tracer *t, void *obj) {
-  if (t->large_count == t->large_capacity) {
-    t->large_capacity = t->large_capacity ? 2 * t->large_capacity : 64;
-    t->large_stack = realloc(t->large_stack, t->large_capacity * sizeof *t->large_stack);
-    if (!t->large_stack)
-      kn_fatal("semi: out of memory for the large-object worklist");
-  }
-  t->large_stack[t->large_count++] = obj;
-}
-
 /* Returns the to-space address of `obj`, copying it on first visit. */
 static inline void *forward(struct semi_tracer *t, void *obj) {
   uintptr_t addr = (uintptr_t)obj;
   if (addr - t->from_lo >= t->from_hi - t->from_lo) {
     /* Not in from-space: a large object (or already in to-space). */
     if ((kn_object_kind(obj) & KN_ALLOC_LARGE) && kn_large_space_mark(obj))
-      push_large(t, obj);
+      kn_pointer_stack_push(&t->large, obj, "large objects to trace");
     return obj;
   }
   kn_header *header = kn_object_header(obj);
@@ -333,9 +322,9 @@ static void trace_until_done(struct semi_tracer *t, uintptr_t scan) {
     kn_edges_flush(&t->sink.edges);
     if (scan < t->alloc)
       continue;
-    if (!t->large_count)
+    if (!t->large.count)
       return;
-    kn_trace_object(c, &t->sink, t->large_stack[--t->large_count]);
+    kn_trace_object(c, &t->sink, t->large.items[--t->large.count]);
   }
 }
 
@@ -389,7 +378,7 @@ static void collect(struct kn_heap *heap) {
   kn_trace_global_roots(c, &t.sink);
   kn_trace_mutator_roots(fast, &heap->mutator->base.roots, &t.sink);
   trace_until_done(&t, to);
-  free(t.large_stack);
+  free(t.large.items);
   kn_large_space_sweep(&heap->large);
 
   size_t live_small = t.alloc - to;

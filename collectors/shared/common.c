@@ -140,6 +140,17 @@ bool kn_heap_exhausted(struct kn_common *c, size_t request, size_t heap_bytes) {
            request, heap_bytes, c->heap_limit);
 }
 
+/* ---- Worklists ----------------------------------------------------------- */
+
+void kn_pointer_stack_grow(struct kn_pointer_stack *s, const char *what) {
+  size_t cap = s->capacity ? 2 * s->capacity : 64;
+  void **grown = realloc(s->items, cap * sizeof *grown);
+  if (!grown)
+    kn_fatal("out of memory for a worklist of %zu %s", cap, what);
+  s->items = grown;
+  s->capacity = cap;
+}
+
 /* ---- Roots ------------------------------------------------------------ */
 
 bool kn_root_set_add(struct kn_root_set *set, void **slot) {

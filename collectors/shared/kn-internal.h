@@ -190,6 +190,26 @@ static inline void kn_trace_object_batched(struct kn_common *c, struct kn_edge_s
   c->embedder.trace_object(obj, kn_object_tag(obj), &sink->edges, c->embedder.data);
 }
 
+/* ---- A growable stack of pointers -------------------------------------------- */
+
+/* The worklists that only grow during a collection (large objects to
+ * trace, blocks to scan).  Zero-initialised it is empty; free(items)
+ * releases it. */
+struct kn_pointer_stack {
+  void **items;
+  size_t count, capacity;
+};
+
+/* Out of line: doubles the room, or dies naming `what` if memory is short. */
+void kn_pointer_stack_grow(struct kn_pointer_stack *s, const char *what);
+
+static inline void kn_pointer_stack_push(struct kn_pointer_stack *s, void *item,
+                                         const char *what) {
+  if (s->count == s->capacity)
+    kn_pointer_stack_grow(s, what);
+  s->items[s->count++] = item;
+}
+
 /* ---- Prefetching ------------------------------------------------------------ */
 
 /* Fetches the headers of a batch of edges' targets together, so that their
